@@ -1,0 +1,40 @@
+# Auth Lab: `make run` serves the four origins, `make test` runs the whole suite.
+# Both create the virtual environment and install requirements.txt when needed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+
+.DEFAULT_GOAL := help
+.PHONY: help run test test-fast lint clean distclean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Auth Lab needs Python 3.11 or newer: run  make PYTHON=python3.12 run")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@rm -f $(VENV)/.installed-* && touch $@
+
+run: $(STAMP) ## Serve the app :8000, provider :8001, replica :8002, attacker :8003 (Ctrl-C stops all)
+	$(BIN)/python run.py
+
+test: $(STAMP) ## Run the whole suite: unit, integration, browser, notebooks, exercises
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP) ## The suite without the real-browser tests
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff (style and bugs) and bandit (security scan)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -c pyproject.toml -r . -x ./.venv,./tests,./vulnerable,./notebooks
+
+clean: ## Remove caches and test leftovers (keeps instance/ and the venv)
+	rm -rf .pytest_cache .ruff_cache .hypothesis test-artifacts
+	find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +
+
+distclean: clean ## Also remove instance/ (secrets, databases) and the virtual environment
+	rm -rf instance $(VENV)

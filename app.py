@@ -1,0 +1,58 @@
+"""The teaching app's factory: read it as the table of contents of the app."""
+
+from flask import Flask
+
+import config
+import errors
+import security
+import session_store
+import storage
+import wire
+from extensions import csrf, db, jwt, limiter, login_manager, oauth
+
+
+def create_app(test_config=None):
+    """Create the teaching app (the instance at :8000, and its replica at :8002)."""
+    app = Flask(__name__, instance_path=config.instance_path(test_config), instance_relative_config=True)
+
+    # Settings: class defaults, then the environment and instance folder, then test values.
+    config.load(app, test_config)
+
+    # Shared plumbing: the stores, CSRF tokens, throttling, the OAuth client registry.
+    storage.init_app(app)
+    db.init_app(app)
+    session_store.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    oauth.init_app(app)
+    login_manager.init_app(app)
+    jwt.init_app(app)
+
+    # Every response: security headers, CSRF origin checks, error pages without tracebacks.
+    security.init_app(app)
+    errors.init_app(app)
+    wire.init_app(app)
+
+    # The three demos, side by side, then the pages that belong to none of them.
+    from blueprints import jwt as jwt_demo
+    from blueprints import oauth as oauth_demo
+    from blueprints import pages
+    from blueprints import session as session_demo
+
+    for demo in (jwt_demo, session_demo, oauth_demo, pages):
+        demo.init_app(app)
+
+    # Deliberately naive twins for the attack benches: development only, never production.
+    if app.config["ENABLE_ATTACK_DEMOS"]:
+        import vulnerable
+
+        vulnerable.init_app(app)
+
+    # First start: create the tables and the demo accounts (a no-op afterwards).
+    with app.app_context():
+        import models
+
+        db.create_all()
+        models.seed_demo_accounts()
+
+    return app

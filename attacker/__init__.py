@@ -1,0 +1,56 @@
+"""THE ATTACKER'S SITE (http://127.0.0.1:8003). Development only; clearly labelled.
+
+Another site than the app's, as a real attacker's would be: its pages try cross-site
+requests against the app (CSRF, login CSRF) so the learner can watch the defences refuse
+them. Each attack is one template in templates/attacker/; it never imports the app's code.
+"""
+
+import os
+from pathlib import Path
+
+from flask import Flask, abort, render_template
+
+TEMPLATES = Path(__file__).parent / "templates" / "attacker"
+
+# The attacker's own pages may run its own scripts (served from here), never inline ones.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'"
+)
+
+
+def create_app(test_config=None):
+    """Create the labelled attacker site."""
+    app = Flask(__name__)
+    app.config.update(
+        APP_URL=os.environ.get("APP_URL", "http://localhost:8000").rstrip("/"),
+        REPLICA_URL=os.environ.get("REPLICA_URL", "http://localhost:8002").rstrip("/"),
+        PROVIDER_URL=os.environ.get("PROVIDER_URL", "http://127.0.0.1:8001").rstrip("/"),
+        ATTACKER_URL=os.environ.get("ATTACKER_URL", "http://127.0.0.1:8003").rstrip("/"),
+    )
+    app.config.update(test_config or {})
+
+    @app.after_request
+    def label(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.get("/")
+    def index():
+        """The list of attacks this site can mount."""
+        return render_template("attacker/index.html", attacks=available_attacks())
+
+    @app.get("/attack/<name>")
+    def attack(name):
+        """One attack page; each is a template named after the attack."""
+        if name not in available_attacks():
+            abort(404)
+        return render_template(f"attacker/attacks/{name}.html", name=name)
+
+    return app
+
+
+def available_attacks():
+    folder = TEMPLATES / "attacks"
+    return sorted(p.stem for p in folder.glob("*.html")) if folder.is_dir() else []

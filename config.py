@@ -1,0 +1,282 @@
+"""Configuration: one place, read from the environment, dev/test/production made explicit."""
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+# Secrets the app needs. Each is 256 random bits; JWT_SECRET_KEY is deliberately a
+# different value from SECRET_KEY (JWT-2): a leak of one must not forge the other.
+APP_SECRETS = ("SECRET_KEY", "JWT_SECRET_KEY")
+
+# The built-in provider's registration of this app (RFC 6749 §2). In a real deployment a
+# developer copies these from the provider's console into the app's environment. In
+# development the provider writes them to instance/provider/builtin-client.json when it
+# seeds the client, and the app reads that file, as if the copy had been made.
+CLIENT_SECRETS = ("BUILTIN_CLIENT_ID", "BUILTIN_CLIENT_SECRET")
+
+# Values that must never reach production: the article's placeholders and .env.example's.
+KNOWN_BAD_SECRETS = {
+    "",
+    "YOUR_STRONG_SECRET_KEY",
+    "SESSION_SECRET_KEY",
+    "YOUR_CLIENT_SECRET",
+    "change-me",
+    "dev",
+    "secret",
+}
+
+
+class UnsafeConfiguration(RuntimeError):
+    """Raised when production settings would be insecure; the app refuses to start."""
+
+
+def env_flag(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def read_or_create_secrets(path, names):
+    """Load development secrets from a 0600 JSON file, generating it on first run.
+
+    The file is written aside and hard-linked into place, which fails if it already exists:
+    when the app and its replica start together, the loser reads what the winner wrote.
+    """
+    path = Path(path)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        values = {name: generate_secret(name) for name in names}
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            json.dump(values, fh, indent=2)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    values = json.loads(path.read_text())
+    missing = [name for name in names if not values.get(name)]
+    if missing:
+        raise UnsafeConfiguration(f"{path} lacks {missing}: delete it to start fresh")
+    return values
+
+
+def generate_secret(_name):
+    """256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def builtin_client(app):
+    """(client_id, client_secret) of this app at the built-in provider, or (None, None).
+
+    Read when needed, not at start-up: the provider may start after the app.
+    """
+    config = app.config
+    if config.get("BUILTIN_CLIENT_ID") and config.get("BUILTIN_CLIENT_SECRET"):
+        return config["BUILTIN_CLIENT_ID"], config["BUILTIN_CLIENT_SECRET"]
+    if config["ENV_NAME"] == "production":
+        return None, None
+    path = Path(config["PROVIDER_REGISTRATION_FILE"])
+    try:
+        values = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None, None
+    return values.get("client_id"), values.get("client_secret")
+
+
+class Config:
+    """Settings shared by every environment. Subclasses change only what differs."""
+
+    ENV_NAME = "base"
+    DEBUG = False
+    TESTING = False
+
+    # Where the four parties of the contract live (shared/contract.md, "Origins").
+    APP_URL = "http://localhost:8000"
+    PROVIDER_URL = "http://127.0.0.1:8001"
+    REPLICA_URL = "http://localhost:8002"
+    ATTACKER_URL = "http://127.0.0.1:8003"
+    INSTANCE_NAME = "app"  # "replica" for the second instance (scale-out demo)
+
+    # The embedded store: a real SQLite file in the instance folder (set in load()).
+    SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"timeout": 15}}
+    REDIS_URL = None
+
+    # Refuse request bodies larger than 1 MiB with a 413 instead of reading them.
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 64 * 1024
+
+    # The session cookie (SES-3): HttpOnly so script cannot read it, SameSite=Lax so
+    # other sites' forms and fetches do not carry it. Secure is switched on in production.
+    SESSION_COOKIE_NAME = "session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_TYPE = "sqlalchemy"  # or "cachelib" (files) or "redis"
+    SESSION_PERMANENT = False  # True would turn flask-login's "strong" protection into "basic"
+    SESSION_KEY_PREFIX = "session:"
+    SESSION_SQLALCHEMY_TABLE = "server_sessions"
+
+    # flask-login's remember-me cookie (SES-6): same flags, at most 14 days.
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
+
+    # Flask-WTF issues the CSRF tokens for forms (PW-5); csrf.py decides when to check.
+    WTF_CSRF_CHECK_DEFAULT = False
+    WTF_CSRF_TIME_LIMIT = 3600
+
+    # Flask-Limiter: memory in one process, Redis when configured (see extensions.py).
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_ENABLED = True
+
+    # JWT (flask-jwt-extended). One pinned algorithm (JWT-1), 15-minute access tokens
+    # (JWT-3), issuer and audience issued and checked, no leeway.
+    JWT_ALGORITHM = "HS256"
+    JWT_DECODE_ALGORITHMS = ["HS256"]
+    JWT_ACCESS_TOKEN_EXPIRES = 15 * 60
+    JWT_REFRESH_TOKEN_EXPIRES = 7 * 24 * 3600
+    JWT_ENCODE_ISSUER = None  # set from APP_URL in load()
+    JWT_DECODE_ISSUER = None
+    JWT_ENCODE_AUDIENCE = "authlab-api"
+    JWT_DECODE_AUDIENCE = "authlab-api"
+    JWT_DECODE_LEEWAY = 0
+    JWT_TOKEN_LOCATION = ["headers"]
+    JWT_COOKIE_SECURE = False
+    JWT_COOKIE_SAMESITE = "Lax"
+    JWT_COOKIE_CSRF_PROTECT = True
+
+    # The deliberately naive twins and the attacker site exist only to be attacked in
+    # class. Production never routes them (HDR-5, style.md).
+    ENABLE_ATTACK_DEMOS = True
+
+    # Security headers (HDR-1/HDR-2); HSTS only means something over HTTPS.
+    HSTS_SECONDS = 0
+
+    # Real providers appear only when their credentials are configured.
+    GITHUB_CLIENT_ID = GITHUB_CLIENT_SECRET = None
+    GOOGLE_CLIENT_ID = GOOGLE_CLIENT_SECRET = None
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+
+class TestConfig(Config):
+    ENV_NAME = "test"
+    TESTING = True
+    RATELIMIT_ENABLED = False
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    # HDR-1: production is served over HTTPS only; every cookie is Secure, HSTS for a year.
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    JWT_COOKIE_SECURE = True
+    HSTS_SECONDS = 365 * 24 * 3600
+    PREFERRED_URL_SCHEME = "https"
+    ENABLE_ATTACK_DEMOS = False
+
+
+# Environment variables (also read from .env, see .env.example); each fills the setting
+# of the same name, except DATABASE_URL.
+FROM_ENVIRONMENT = {
+    name: name
+    for name in (
+        "APP_URL",
+        "PROVIDER_URL",
+        "REPLICA_URL",
+        "ATTACKER_URL",
+        "INSTANCE_NAME",
+        "REDIS_URL",
+        "SESSION_TYPE",
+        "PROVIDER_REGISTRATION_FILE",
+        "GITHUB_CLIENT_ID",
+        "GITHUB_CLIENT_SECRET",
+        "GOOGLE_CLIENT_ID",
+        "GOOGLE_CLIENT_SECRET",
+    )
+} | {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI"}
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def instance_path(test_config=None):
+    """Where this instance keeps its SQLite file and generated secrets (None: ./instance)."""
+    return (test_config or {}).get("INSTANCE_PATH") or os.environ.get("APP_INSTANCE_PATH") or None
+
+
+def load(app, test_config=None):
+    """Fill app.config: class defaults, then the environment and instance, then test_config."""
+    env_name = (test_config or {}).get("ENV_NAME") or os.environ.get("APP_ENV", "development")
+    if env_name not in CONFIGS:
+        raise UnsafeConfiguration(f"APP_ENV must be one of {sorted(CONFIGS)}, not {env_name!r}")
+    app.config.from_object(CONFIGS[env_name])
+    instance = Path(app.instance_path)
+    try:
+        instance.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UnsafeConfiguration(f"cannot create the instance folder {instance}: {exc.strerror}") from exc
+    app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'app.sqlite'}"
+    app.config["SESSION_FILE_DIR"] = str(instance / "sessions")
+    app.config["PROVIDER_REGISTRATION_FILE"] = str(instance / "provider" / "builtin-client.json")
+    for name, key in FROM_ENVIRONMENT.items():
+        if os.environ.get(name):
+            app.config[key] = os.environ[name]
+    for name in ("APP_URL", "PROVIDER_URL", "REPLICA_URL", "ATTACKER_URL"):
+        app.config[name] = app.config[name].rstrip("/")
+    if test_config:
+        app.config.update(test_config)
+    load_secrets(app.config, instance, env_name)
+    app.config["JWT_ENCODE_ISSUER"] = app.config["JWT_DECODE_ISSUER"] = app.config["APP_URL"]
+    if env_name == "production":
+        refuse_unsafe_production(app.config)
+
+
+def load_secrets(config, instance, env_name):
+    """Secrets come from the environment; development keeps generated ones on disk."""
+    for name in APP_SECRETS + CLIENT_SECRETS:
+        if not config.get(name) and os.environ.get(name):
+            config[name] = os.environ[name]
+    if env_name == "production":
+        return  # never invent a production secret: refuse_unsafe_production() reports it
+    if any(not config.get(name) for name in APP_SECRETS):
+        stored = read_or_create_secrets(instance / "app-secrets.json", APP_SECRETS)
+        for name in APP_SECRETS:
+            config[name] = config.get(name) or stored[name]
+
+
+def refuse_unsafe_production(config):
+    """HDR-5: production refuses to start with missing, default or weak secrets, or debug on."""
+    problems = []
+    # The built-in provider's client secret is checked only when a client id is configured:
+    # a classroom server may sign in with GitHub or Google alone.
+    required = APP_SECRETS + (("BUILTIN_CLIENT_SECRET",) if config.get("BUILTIN_CLIENT_ID") else ())
+    for name in required:
+        value = config.get(name) or ""
+        if value in KNOWN_BAD_SECRETS:
+            problems.append(f"{name} is missing or a known default")
+        elif len(value) < 32:
+            problems.append(f"{name} is shorter than 32 characters (need >= 256 bits)")
+    if config.get("SECRET_KEY") and config.get("SECRET_KEY") == config.get("JWT_SECRET_KEY"):
+        problems.append("JWT_SECRET_KEY must differ from SECRET_KEY (JWT-2)")
+    if config.get("DEBUG") or env_flag("FLASK_DEBUG"):
+        problems.append("debug must be off")
+    if os.environ.get("AUTHLIB_INSECURE_TRANSPORT"):
+        problems.append("AUTHLIB_INSECURE_TRANSPORT is for development only")
+    for name in ("APP_URL", "PROVIDER_URL"):
+        if not str(config.get(name, "")).startswith("https://"):
+            problems.append(f"{name} must be an https:// origin")
+    if problems:
+        raise UnsafeConfiguration("refusing to start in production: " + "; ".join(problems))

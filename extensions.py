@@ -1,0 +1,28 @@
+"""Extensions, created once without an app and bound to it in create_app()."""
+
+from authlib.integrations.flask_client import OAuth
+from flask_jwt_extended import JWTManager
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+
+# The embedded store: users, the JWT blocklist, server-side sessions (session_store.py).
+db = SQLAlchemy()
+
+# Session-based login (the article's express-session example).
+login_manager = LoginManager()
+
+# Bearer tokens (the article's express-jwt example).
+jwt = JWTManager()
+
+# The OAuth client registry (the article's OAuth example). No cache= argument: authlib
+# would then keep `state` outside the user's session (OC-2, GHSA-fg6f-75jq-6523).
+oauth = OAuth()
+
+# Synchronizer tokens for forms (PW-5); csrf.py decides which requests must carry one.
+csrf = CSRFProtect()
+
+# Throttling for login and token endpoints (PW-3). Limits are declared on the routes.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

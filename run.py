@@ -1,0 +1,116 @@
+"""Start the four origins of the contract together; Ctrl-C stops them all.
+
+    python run.py            # app :8000, provider :8001, replica :8002, attacker :8003
+    python run.py app        # one of them (app, provider, replica, attacker)
+
+Each party is its own process (this same script, never a shell), as on separate machines: the replica shares
+nothing with the app but what a real deployment would share (the database or Redis).
+"""
+
+import os
+import signal
+import socket
+import subprocess  # nosec B404
+import sys
+import time
+from urllib.parse import urlsplit
+
+from dotenv import load_dotenv
+
+# Which factory serves which origin (shared/contract.md, "Origins").
+SERVERS = {
+    "app": ("APP_URL", "http://localhost:8000", "app:create_app"),
+    "provider": ("PROVIDER_URL", "http://127.0.0.1:8001", "provider:create_app"),
+    "replica": ("REPLICA_URL", "http://localhost:8002", "app:create_app"),
+    "attacker": ("ATTACKER_URL", "http://127.0.0.1:8003", "attacker:create_app"),
+}
+
+
+def development_environment():
+    """The environment every child gets: .env first, then the development defaults."""
+    load_dotenv()
+    env = dict(os.environ)
+    env.setdefault("APP_ENV", "development")
+    if env["APP_ENV"] == "development":
+        # Plain http on loopback is fine for a laptop demo, and for nothing else: the
+        # production config refuses to start with this set (HDR-5).
+        env.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
+def serve(name):
+    """Serve one origin in this process (werkzeug's threaded server, no debugger)."""
+    from importlib import import_module
+
+    from werkzeug.serving import run_simple
+
+    variable, default, target = SERVERS[name]
+    url = urlsplit(os.environ.get(variable, default))
+    if name == "replica":
+        os.environ.setdefault("INSTANCE_NAME", "replica")
+    module, factory = target.split(":")
+    app = getattr(import_module(module), factory)()
+    # Bind to loopback only: a classroom laptop should not serve the demos to the network.
+    run_simple("127.0.0.1", url.port, app, threaded=True, use_reloader=False, use_debugger=False)
+
+
+def busy_ports(names, env):
+    """The origins whose port is already taken, with the variable that moves each."""
+    busy = []
+    for name in names:
+        variable, default, _ = SERVERS[name]
+        port = urlsplit(env.get(variable, default)).port
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                busy.append(f"port {port} ({name}) is in use: stop that program, or set {variable}")
+    return busy
+
+
+def serve_all(names):
+    env = development_environment()
+    busy = busy_ports(names, env)
+    if busy:
+        print("cannot start:\n  " + "\n  ".join(busy), file=sys.stderr)
+        return 1
+    children = {}
+    for name in names:
+        children[name] = subprocess.Popen([sys.executable, __file__, name], env=env)  # nosec B603
+    for name in names:
+        variable, default, _ = SERVERS[name]
+        print(f"  {name:<9} {env.get(variable, default)}")
+    print("Ctrl-C stops all four.", flush=True)
+    try:
+        while all(child.poll() is None for child in children.values()):
+            time.sleep(0.3)
+        failed = [name for name, child in children.items() if child.poll() is not None]
+        print(f"stopped: {', '.join(failed)} exited; stopping the others", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for child in children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children.values():
+            try:
+                child.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+def main(argv):
+    names = argv or list(SERVERS)
+    unknown = [name for name in names if name not in SERVERS]
+    if unknown:
+        print(f"unknown server {unknown}; choose from {list(SERVERS)}", file=sys.stderr)
+        return 2
+    if len(names) == 1 and os.environ.get("AUTHLAB_CHILD"):
+        serve(names[0])
+        return 0
+    os.environ["AUTHLAB_CHILD"] = "1"
+    return serve_all(names)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

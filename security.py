@@ -1,0 +1,111 @@
+"""Defences every response and every request gets, whatever the demo (HDR-2 to HDR-4, CSRF)."""
+
+from urllib.parse import urlsplit
+
+from flask import current_app, request
+from flask_wtf.csrf import CSRFError
+
+from extensions import csrf
+
+# HDR-2: the browser runs only scripts served by this origin (no inline script, no eval),
+# loads no plugins, ignores <base> tricks and refuses to be framed (clickjacking).
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+# Content types a cross-site HTML form (or a "simple" fetch) can send without a CORS
+# preflight. Anything else (application/json) needs a preflight, which this app never
+# grants (HDR-4). A browser marks every cross-site POST, bodiless or not, with `Origin`.
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"}
+
+
+def init_app(app):
+    app.after_request(set_security_headers)
+    app.before_request(check_cross_site_request)
+
+
+def set_security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    # Full URLs (which may carry an OAuth code) go to this origin only, never to another
+    # site. Not "no-referrer": with it, browsers send `Origin: null` on our own form posts.
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    # HDR-3: nothing the app renders from a user's state may sit in a shared or back-button
+    # cache; and a cache must key any response on the Cookie it was made for.
+    if request.endpoint != "static":
+        headers["Cache-Control"] = "no-store"
+        response.vary.add("Cookie")
+    # HDR-1: only sent when the production config sets a lifetime (HSTS over plain http
+    # on localhost would be ignored at best and pin a student's browser at worst).
+    if current_app.config["HSTS_SECONDS"]:
+        headers["Strict-Transport-Security"] = f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains"
+    # HDR-4: no CORS. Nothing here sets Access-Control-Allow-*; strip any that slipped in.
+    for name in [h for h in headers.keys() if h.lower().startswith("access-control-allow-")]:
+        del headers[name]
+    return response
+
+
+def own_origins():
+    config = current_app.config
+    return {config["APP_URL"], config["REPLICA_URL"], request.host_url.rstrip("/")}
+
+
+def check_cross_site_request():
+    """Refuse state-changing requests another site could have forged (PW-5, SES, JWT-8).
+
+    Two independent checks, as OWASP's CSRF cheat sheet recommends:
+    1. A browser names the page that sent an unsafe request in `Origin`; one from another
+       origin is refused outright.
+    2. A body another site could forge (a form) must also carry the synchronizer token that
+       only our own pages embed.
+    JSON bodies and requests with an `Authorization` header cannot be sent cross-site
+    without a preflight we never approve, so non-browser clients (curl, notebooks) work.
+    """
+    if request.method not in UNSAFE_METHODS or is_exempt():
+        return None
+    origin = request.headers.get("Origin")
+    if origin and origin != "null" and origin.rstrip("/") not in own_origins():
+        raise CSRFError(f"Cross-site request refused: Origin {origin} is not this app.")
+    if origin == "null":
+        raise CSRFError("Cross-site request refused: an opaque (null) Origin.")
+    if "Authorization" in request.headers:
+        return None
+    if request.mimetype in FORM_TYPES:
+        csrf.protect()
+    return None
+
+
+def is_exempt():
+    view = current_app.view_functions.get(request.endpoint)
+    return getattr(view, "cross_site_allowed", False)
+
+
+def cross_site_allowed(view):
+    """Mark a view that does its own CSRF defence (for example JWT double-submit cookies)."""
+    view.cross_site_allowed = True
+    return view
+
+
+def is_safe_redirect(target):
+    """True for a same-origin relative path: `next=` can never leave the site (OC-5)."""
+    if not target or not isinstance(target, str):
+        return False
+    if any(ch in target for ch in "\\\r\n\t") or not target.startswith("/"):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc and not target.startswith("//")

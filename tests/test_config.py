@@ -1,0 +1,122 @@
+"""Configuration: generated development secrets, and production's refusals (JWT-2, HDR-5)."""
+
+import stat
+
+import pytest
+
+import config
+from app import create_app
+
+
+def dev_app(instance):
+    return create_app({"ENV_NAME": "development", "INSTANCE_PATH": str(instance)})
+
+
+def test_development_generates_secrets_on_first_run_with_mode_0600(tmp_path):
+    app = dev_app(tmp_path)
+    secrets_file = tmp_path / "app-secrets.json"
+    assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
+    assert len(app.config["SECRET_KEY"]) >= 43  # 256 bits, base64url
+
+
+def test_jwt_2_signing_key_is_distinct_from_secret_key(tmp_path):
+    app = dev_app(tmp_path)
+    assert app.config["JWT_SECRET_KEY"] != app.config["SECRET_KEY"]
+
+
+def test_starting_twice_keeps_the_same_secrets(tmp_path):
+    first = dev_app(tmp_path).config
+    second = dev_app(tmp_path).config
+    assert (first["SECRET_KEY"], first["JWT_SECRET_KEY"]) == (second["SECRET_KEY"], second["JWT_SECRET_KEY"])
+
+
+def test_starting_twice_keeps_the_same_users(tmp_path):
+    from models import User
+
+    app = dev_app(tmp_path)
+    with app.app_context():
+        ids = sorted((u.username, u.id) for u in User.query.all())
+    app = dev_app(tmp_path)
+    with app.app_context():
+        assert sorted((u.username, u.id) for u in User.query.all()) == ids
+
+
+def test_deleting_the_instance_folder_starts_fresh(tmp_path):
+    import shutil
+
+    old = dev_app(tmp_path).config["SECRET_KEY"]
+    shutil.rmtree(tmp_path)
+    assert dev_app(tmp_path).config["SECRET_KEY"] != old
+
+
+def production(tmp_path, monkeypatch, **values):
+    monkeypatch.delenv("AUTHLIB_INSECURE_TRANSPORT", raising=False)
+    settings = {
+        "ENV_NAME": "production",
+        "INSTANCE_PATH": str(tmp_path),
+        "APP_URL": "https://auth.example.edu",
+        "PROVIDER_URL": "https://id.example.edu",
+    }
+    settings.update(values)
+    return create_app(settings)
+
+
+STRONG = {"SECRET_KEY": "s" * 43, "JWT_SECRET_KEY": "j" * 43}
+
+
+def test_hdr_5_production_refuses_missing_secrets(tmp_path, monkeypatch):
+    with pytest.raises(config.UnsafeConfiguration, match="SECRET_KEY is missing"):
+        production(tmp_path, monkeypatch)
+
+
+def test_hdr_5_production_refuses_the_articles_placeholder_secret(tmp_path, monkeypatch):
+    with pytest.raises(config.UnsafeConfiguration, match="known default"):
+        production(tmp_path, monkeypatch, SECRET_KEY="YOUR_STRONG_SECRET_KEY", JWT_SECRET_KEY="j" * 43)
+
+
+def test_hdr_5_production_refuses_a_jwt_key_equal_to_the_secret_key(tmp_path, monkeypatch):
+    with pytest.raises(config.UnsafeConfiguration, match="must differ"):
+        production(tmp_path, monkeypatch, SECRET_KEY="k" * 43, JWT_SECRET_KEY="k" * 43)
+
+
+def test_hdr_5_production_refuses_insecure_transport_for_authlib(tmp_path, monkeypatch):
+    monkeypatch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")
+    with pytest.raises(config.UnsafeConfiguration, match="AUTHLIB_INSECURE_TRANSPORT"):
+        create_app(
+            {
+                "ENV_NAME": "production",
+                "INSTANCE_PATH": str(tmp_path),
+                **STRONG,
+                "APP_URL": "https://a.example",
+                "PROVIDER_URL": "https://b.example",
+            }
+        )
+
+
+def test_hdr_5_production_refuses_debug(tmp_path, monkeypatch):
+    with pytest.raises(config.UnsafeConfiguration, match="debug"):
+        production(tmp_path, monkeypatch, DEBUG=True, **STRONG)
+
+
+def test_hdr_5_production_does_not_generate_secrets_on_disk(tmp_path, monkeypatch):
+    production(tmp_path, monkeypatch, **STRONG)
+    assert not (tmp_path / "app-secrets.json").exists()
+
+
+def test_hdr_1_production_cookies_are_secure(tmp_path, monkeypatch):
+    app = production(tmp_path, monkeypatch, **STRONG)
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    assert app.config["JWT_COOKIE_SECURE"]
+
+
+def test_hdr_1_production_sends_hsts_for_at_least_a_year(tmp_path, monkeypatch):
+    app = production(tmp_path, monkeypatch, **STRONG)
+    response = app.test_client().get("/", base_url="https://auth.example.edu")
+    max_age = int(response.headers["Strict-Transport-Security"].split("max-age=")[1].split(";")[0])
+    assert max_age >= 365 * 24 * 3600
+
+
+def test_production_does_not_route_the_attack_demos(tmp_path, monkeypatch):
+    app = production(tmp_path, monkeypatch, **STRONG)
+    assert not [rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/vulnerable")]
+    assert "vulnerable" not in app.blueprints
