@@ -33,13 +33,15 @@ def create_app(test_config=None):
     errors.init_app(app)
     wire.init_app(app)
 
-    # The three demos, side by side, then the pages that belong to none of them.
+    # The three demos, side by side, then the pages that belong to none of them
+    # (home, sign-up, and the annotated source viewer).
     from blueprints import jwt as jwt_demo
     from blueprints import oauth as oauth_demo
     from blueprints import pages
     from blueprints import session as session_demo
+    from blueprints import source
 
-    for demo in (jwt_demo, session_demo, oauth_demo, pages):
+    for demo in (jwt_demo, session_demo, oauth_demo, pages, source):
         demo.init_app(app)
 
     # Deliberately naive twins for the attack benches: development only, never production.

@@ -6,10 +6,9 @@ both and see one fall and the other hold. create_app() imports this package only
 ENABLE_ATTACK_DEMOS is on, which production forces off (config.ProductionConfig).
 """
 
-from flask import Blueprint
-
-bp = Blueprint("vulnerable", __name__, url_prefix="/vulnerable")
-
 
 def init_app(app):
-    app.register_blueprint(bp)
+    from . import naive_jwt, naive_oauth, naive_session
+
+    for module in (naive_jwt, naive_session, naive_oauth):
+        app.register_blueprint(module.bp)
