@@ -25,13 +25,17 @@ def init_app(app):
 
 
 def wants_json():
-    """API clients get JSON: JSON bodies, bearer tokens, `Accept: application/json`."""
+    """API clients get JSON; a browser navigating to a page gets a page.
+
+    JSON bodies and bearer tokens mean an API client. Otherwise the Accept header decides,
+    and when it does not (`*/*`, as fetch and curl send), the blueprint does.
+    """
     if request.is_json or "Authorization" in request.headers:
         return True
-    if request.blueprint in JSON_BLUEPRINTS and request.endpoint and ".page" not in request.endpoint:
-        return True
     accept = request.accept_mimetypes
-    return accept["application/json"] > accept["text/html"]
+    if accept["application/json"] != accept["text/html"]:
+        return accept["application/json"] > accept["text/html"]
+    return request.blueprint in JSON_BLUEPRINTS
 
 
 def error_response(status, error, description=None, headers=None):

@@ -1,0 +1,1 @@
+"""Course pages: registered on the course blueprint."""
