@@ -73,6 +73,48 @@ def source_url(path, symbol=None):
     return url
 
 
+# The tree, grouped the way the README's reading order walks it.
+GROUPS = (
+    (
+        "The app's plumbing",
+        [
+            "app.py",
+            "config.py",
+            "extensions.py",
+            "models.py",
+            "passwords.py",
+            "security.py",
+            "errors.py",
+            "wire.py",
+            "storage.py",
+            "session_store.py",
+            "run.py",
+        ],
+    ),
+    ("JWT demo", ["blueprints/jwt/*.py"]),
+    ("Session demo", ["blueprints/session/*.py"]),
+    ("OAuth client demo", ["blueprints/oauth/*.py"]),
+    ("Pages, course and this viewer", ["blueprints/pages/*.py", "blueprints/course/*.py", "blueprints/source/*.py"]),
+    ("The provider: another party", ["provider/*.py"]),
+    ("Deliberately vulnerable twins (development only)", ["vulnerable/*.py"]),
+    ("The attacker's site (development only)", ["attacker/*.py"]),
+    ("Browser scripts", ["static/js/*.js"]),
+)
+
+
+@bp.get("/")
+def index():
+    """Every module, grouped by the part of the architecture it belongs to."""
+    groups = []
+    for title, patterns in GROUPS:
+        paths = []
+        for pattern in patterns:
+            found = sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob(pattern))
+            paths += [p for p in found if p not in paths and resolve(p)]
+        groups.append((title, paths))
+    return render_template("source/index.html", groups=groups)
+
+
 @bp.get("/<path:path>")
 def show(path):
     """One file, highlighted, with an anchor on every line."""
@@ -81,4 +123,4 @@ def show(path):
         abort(404, "There is no source file at that path that this viewer may show.")
     from .render import render
 
-    return render_template("source/show.html", path=path, rendered=render(file))
+    return render_template("source/show.html", path=path, sections=render(file, path))
