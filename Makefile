@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-fast lint clean distclean
+.PHONY: help run serve serve-provider test test-fast lint clean distclean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -20,6 +20,12 @@ $(STAMP): requirements.txt
 
 run: $(STAMP) ## Serve the app :8000, provider :8001, replica :8002, attacker :8003 (Ctrl-C stops all)
 	$(BIN)/python run.py
+
+serve: $(STAMP) ## Production-style app: gunicorn, a worker per core, APP_ENV=production (needs real secrets)
+	APP_ENV=$${APP_ENV:-production} $(BIN)/gunicorn -c gunicorn.conf.py 'wsgi:app'
+
+serve-provider: $(STAMP) ## Production-style provider on BIND (default 127.0.0.1:8001)
+	APP_ENV=$${APP_ENV:-production} BIND=$${BIND:-127.0.0.1:8001} $(BIN)/gunicorn -c gunicorn.conf.py 'wsgi:provider'
 
 test: $(STAMP) ## Run the whole suite: unit, integration, browser, notebooks, exercises
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -35,12 +35,10 @@ def create_app(test_config=None):
 
     # The three demos, side by side, then the pages that belong to none of them
     # (home and sign-up, the course pages, the annotated source viewer).
-    from blueprints import course
+    from blueprints import course, pages, source
     from blueprints import jwt as jwt_demo
     from blueprints import oauth as oauth_demo
-    from blueprints import pages
     from blueprints import session as session_demo
-    from blueprints import source
 
     for demo in (jwt_demo, session_demo, oauth_demo, pages, course, source):
         demo.init_app(app)

@@ -1,1 +1,3 @@
-"""Course pages: registered on the course blueprint."""
+"""Course pages: each module registers its routes on the course blueprint."""
+
+from . import article  # noqa: F401

@@ -1,0 +1,266 @@
+"""The article side by side: its code as given, a corrected Express version, and this app's Flask.
+
+The article's code is read from docs/article.md (the single quoted copy); the Flask column is
+read from the app's own modules at render time, so the page can never drift from the code.
+"""
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import abort, render_template
+from markupsafe import Markup
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import JavascriptLexer, PythonLexer
+
+from blueprints.source import ROOT, source_url, symbol_lines
+
+from . import bp
+
+HERE = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class Erratum:
+    where: str  # a fragment of the article's line it concerns
+    title: str
+    reason: str
+    fix: str
+    lab: str  # where the app demonstrates it
+
+
+@dataclass(frozen=True)
+class Mapping:
+    express: str  # a fragment of the corrected Express line
+    flask: tuple  # (module path, symbol) in this app
+    note: str
+
+
+@dataclass(frozen=True)
+class Example:
+    slug: str
+    title: str
+    index: int  # which code block of docs/article.md
+    errata: tuple
+    mappings: tuple
+
+
+EXAMPLES = (
+    Example(
+        "jwt",
+        "JWT: the express-jwt example",
+        0,
+        (
+            Erratum(
+                "const jwt = require('express-jwt');",
+                "The import changed in express-jwt v7",
+                "Since v7 the package exports a named function; the default import is undefined.",
+                "const { expressjwt } = require('express-jwt');",
+                "/jwt/",
+            ),
+            Erratum(
+                "app.use(jwt({",
+                "The middleware guards every route, login included",
+                "Mounted with app.use() before all routes, it demands a token on the route that should"
+                " hand one out: nobody can ever sign in.",
+                "Verify per route (or mount after a login route that stays public).",
+                "/jwt/",
+            ),
+            Erratum(
+                "secret: 'YOUR_STRONG_SECRET_KEY'",
+                "A placeholder secret in the code",
+                "A literal in the source ends up in every clone and every log of the repository; short"
+                " or dictionary secrets are cracked offline from a single token.",
+                "256 random bits from the environment; refuse to start without them (JWT-2, HDR-5).",
+                "/jwt/#attacks",
+            ),
+            Erratum(
+                "algorithms: ['HS256']",
+                "Right to pin the algorithm, but iss, aud and revocation are never checked",
+                "Pinning stops alg:none and HS/RS confusion; without iss/aud a token minted for another"
+                " service is accepted, and a stolen token works until it expires.",
+                "Check issuer and audience, keep a jti blocklist for logout (JWT-3, JWT-5).",
+                "/jwt/#revocation",
+            ),
+        ),
+        (
+            Mapping(
+                "app.post('/login'", ("blueprints/jwt/routes.py", "login"), "a public login route issues the tokens"
+            ),
+            Mapping("app.get('/protected'", ("blueprints/jwt/routes.py", "protected"), "the article's route"),
+            Mapping("app.get('/admin'", ("blueprints/jwt/routes.py", "admin"), "role checked from the claim"),
+            Mapping("app.post('/logout'", ("blueprints/jwt/routes.py", "logout"), "revocation by jti"),
+            Mapping("app.use((err, req, res, next)", ("blueprints/jwt/tokens.py", None), "401 + WWW-Authenticate"),
+        ),
+    ),
+    Example(
+        "session",
+        "Sessions: the express-session example",
+        1,
+        (
+            Erratum(
+                "secret: 'SESSION_SECRET_KEY'",
+                "A placeholder secret in the code",
+                "Whoever knows the secret can forge signed session ids.",
+                "A secret from the environment; production refuses to start without one.",
+                "/session/",
+            ),
+            Erratum(
+                "saveUninitialized: true",
+                "A stored session for every anonymous visitor",
+                "Every bot and crawler creates a server record; it also hands out ids before login.",
+                "saveUninitialized: false.",
+                "/session/",
+            ),
+            Erratum(
+                "store: new (require('express-session').Store)()",
+                "Store is an abstract class",
+                "new Store() is not a working store; without a store option express-session uses its"
+                " memory store, which leaks and is per process.",
+                "A real shared store (Redis, or a database) for every instance.",
+                "/session/#scale-out",
+            ),
+            Erratum(
+                "const user = { id: 123, role: 'admin' };",
+                "The login checks no credentials",
+                "Anyone who posts to /login becomes user 123, an admin.",
+                "Check the password against an Argon2id hash; same answer and time for unknown users.",
+                "/session/",
+            ),
+            Erratum(
+                "req.session.user = user;",
+                "No new session id at login",
+                "An id planted before login (session fixation) stays valid after it: the hole the"
+                " article's own table warns about.",
+                "req.session.regenerate() before storing the user (SES-2).",
+                "/session/#attacks",
+            ),
+            Erratum(
+                "if (req.session.user) {",
+                "/admin admits anyone signed in",
+                "The route checks that somebody is signed in, not that they are an admin.",
+                "Check the role: 403 for other roles (the contract's /session/admin).",
+                "/session/",
+            ),
+        ),
+        (
+            Mapping("app.post('/login'", ("blueprints/session/routes.py", "login"), "password checked, id regenerated"),
+            Mapping("app.get('/admin'", ("blueprints/session/routes.py", "admin"), "401 signed out, 403 wrong role"),
+            Mapping("app.post('/logout'", ("blueprints/session/routes.py", "logout"), "server record deleted"),
+            Mapping("app.use(session({", ("session_store.py", "init_app"), "the store and its cookie"),
+        ),
+    ),
+    Example(
+        "oauth",
+        "OAuth: the “GitHub” client example",
+        2,
+        (
+            Erratum(
+                "const { OAuth2Client } = require('googleapis').google;",
+                "A Google client for a GitHub flow",
+                "The class lives at google.auth.OAuth2, and a Google client's getToken() posts to"
+                " Google's token endpoint: a GitHub code can never be exchanged there.",
+                "GitHub's endpoints: github.com/login/oauth/authorize and /access_token.",
+                "/oauth/",
+            ),
+            Erratum(
+                "'https://example.com/callback' // Redirect URI",
+                "No authorization URL, no state, no PKCE",
+                "The example never builds the authorization request, so it never sends or checks"
+                " state (login CSRF) and uses no PKCE, which RFC 9700 requires for every client.",
+                "A fresh state and PKCE verifier per attempt, bound to the session, checked once.",
+                "/oauth/",
+            ),
+            Erratum(
+                "const { tokens } = await oauth2Client.getToken(code);",
+                "The code exchange trusts whatever comes back",
+                "Nothing checks that the code was requested by this browser, or verifies an id_token.",
+                "Check state first; with OpenID Connect verify the id_token (iss, aud, exp, nonce).",
+                "/oauth/",
+            ),
+        ),
+        (
+            Mapping("app.get('/login'", ("blueprints/oauth/routes.py", "login"), "state, PKCE S256, nonce"),
+            Mapping(
+                "async function getTokens", ("blueprints/oauth/routes.py", "callback"), "state checked, code exchanged"
+            ),
+            Mapping(
+                "async function getUserInfo",
+                ("blueprints/oauth/routes.py", "callback"),
+                "userinfo with the bearer token",
+            ),
+        ),
+    ),
+)
+
+BY_SLUG = {example.slug: example for example in EXAMPLES}
+
+
+def article_code_blocks():
+    """The article's three code examples, exactly as quoted in docs/article.md."""
+    text = (ROOT / "docs" / "article.md").read_text()
+    return re.findall(r"```javascript\n(.*?)```", text, re.S)
+
+
+def line_of(code, fragment):
+    """The 1-based line of `code` containing `fragment` (the page marks it)."""
+    for number, line in enumerate(code.splitlines(), start=1):
+        if fragment in line:
+            return number
+    raise LookupError(f"no line contains {fragment!r}")
+
+
+def highlight_lines(code, lexer, marks=frozenset()):
+    """Highlighted code with line anchors; marked lines carry the erratum class."""
+    lines = highlight(code, lexer, HtmlFormatter(nowrap=True)).rstrip("\n").split("\n")
+    out = []
+    for number, line in enumerate(lines, start=1):
+        css = "line erratum-line" if number in marks else "line"
+        out.append(f'<span class="{css}"><span class="ln">{number}</span>{line}</span>')
+    # Safe: Pygments escapes the source; the wrapping tags are ours.
+    return Markup("".join(out))  # noqa: S704
+
+
+def flask_code(path, symbol):
+    """The source of one function of this app (or a whole module), read now."""
+    file = ROOT / path
+    text = file.read_text()
+    if symbol is None:
+        return text
+    first, last = symbol_lines(path, file.stat().st_mtime)[symbol]
+    return "\n".join(text.splitlines()[first - 1 : last])
+
+
+@bp.get("/article/")
+def article_index():
+    """The three examples and the count of errata in each."""
+    return render_template("course/article_index.html", examples=EXAMPLES)
+
+
+@bp.get("/article/<slug>")
+def article(slug):
+    """One example: the article's code, corrected Express, and this app's Flask, side by side."""
+    example = BY_SLUG.get(slug)
+    if example is None:
+        abort(404)
+    original = article_code_blocks()[example.index]
+    corrected = (HERE / "express" / f"{slug}.corrected.js").read_text()
+    errata = [(line_of(original, e.where), e) for e in example.errata]
+    rows = [
+        (line_of(corrected, m.express), m, source_url(*m.flask) if m.flask[1] else source_url(m.flask[0]))
+        for m in example.mappings
+    ]
+    flask_parts = []
+    for _, mapping, url in rows:
+        if (mapping.flask, url) not in [(p[0], p[1]) for p in flask_parts]:
+            flask_parts.append((mapping.flask, url, highlight_lines(flask_code(*mapping.flask), PythonLexer())))
+    return render_template(
+        "course/article.html",
+        example=example,
+        original=highlight_lines(original, JavascriptLexer(), {line for line, _ in errata}),
+        corrected=highlight_lines(corrected, JavascriptLexer()),
+        errata=errata,
+        rows=rows,
+        flask_parts=flask_parts,
+    )
