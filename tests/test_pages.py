@@ -114,3 +114,9 @@ def test_demo_accounts_are_seeded_with_their_roles(app):
     with app.app_context():
         roles = {u.username: u.role for u in User.query.all()}
     assert roles == {"alice": "admin", "bob": "user"}
+
+
+def test_healthz_answers_json_with_the_instance_name(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "instance": "app"}

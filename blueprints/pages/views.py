@@ -18,6 +18,12 @@ def home():
     return render_template("pages/home.html", demo_accounts=DEMO_ACCOUNTS)
 
 
+@bp.get("/healthz")
+def healthz():
+    """Liveness for scripts and the benchmark's no-auth baseline: a tiny JSON answer."""
+    return {"status": "ok", "instance": current_app.config["INSTANCE_NAME"]}
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def signup():
