@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve serve-provider test test-fast lint clean distclean
+.PHONY: help run serve serve-provider test test-fast bench bench-quick lint clean distclean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -32,6 +32,12 @@ test: $(STAMP) ## Run the whole suite: unit, integration, browser, notebooks, ex
 
 test-fast: $(STAMP) ## The suite without the real-browser tests
 	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
+bench: $(STAMP) ## Measure each mechanism in-process and over HTTP (gunicorn + wrk); writes bench/results/latest.json
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+bench-quick: $(STAMP) ## The same, shorter: under a minute
+	$(BIN)/python -m bench --quick $(BENCH_ARGS)
 
 lint: $(STAMP) ## ruff (style and bugs) and bandit (security scan)
 	$(BIN)/ruff check .

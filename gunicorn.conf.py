@@ -11,6 +11,6 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 preload_app = False
 timeout = 30
 graceful_timeout = 10
-accesslog = os.environ.get("ACCESS_LOG", "-")
+accesslog = os.environ.get("ACCESS_LOG", "-") or None
 # Never trust X-Forwarded-* from anyone but the configured proxy (see wsgi.py).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -1,0 +1,75 @@
+"""The benchmark report: `make bench` numbers, charted on the server (no script, no CDN)."""
+
+import json
+from pathlib import Path
+
+from flask import render_template
+
+from blueprints.source import ROOT
+
+from . import bp
+
+LATEST = ROOT / "bench" / "results" / "latest.json"
+REFERENCE = ROOT / "bench" / "reference.json"
+
+
+def load_results():
+    """This machine's latest run if there is one, else the reference run shipped in the repo."""
+    for path, origin in ((LATEST, "latest run on this machine"), (REFERENCE, "reference run (shipped)")):
+        try:
+            return json.loads(Path(path).read_text()), origin
+        except (OSError, ValueError):
+            continue
+    return None, None
+
+
+def bars(rows, value_key, label_key="name", width=560, bar_height=26):
+    """Geometry for a horizontal bar chart: one bar per row, scaled to the largest value."""
+    values = [row[value_key] for row in rows if row.get(value_key) is not None]
+    top = max(values) if values else 1
+    chart = []
+    for index, row in enumerate(r for r in rows if r.get(value_key) is not None):
+        chart.append(
+            {
+                "label": row[label_key],
+                "value": row[value_key],
+                "y": index * (bar_height + 8),
+                "width": max(2, round(width * row[value_key] / top)),
+                "group": row.get("group", "other"),
+            }
+        )
+    return {"bars": chart, "height": len(chart) * (bar_height + 8), "bar_height": bar_height, "width": width}
+
+
+def http_rows(results):
+    """Requests per second at the busiest concurrency level measured, per mechanism."""
+    http = results.get("http") or {}
+    if not http:
+        return [], None
+    level = max((int(k) for row in http.values() for k in row["levels"]), default=None)
+    rows = []
+    for key, row in http.items():
+        numbers = row["levels"].get(str(level), {})
+        group = results["inprocess"].get(key, {}).get("group", "other")
+        rows.append({"name": row["name"], "group": group, **numbers})
+    return rows, level
+
+
+@bp.get("/bench")
+def bench():
+    """What each mechanism costs per request, and what that says about the article's claims."""
+    results, origin = load_results()
+    if results is None:
+        return render_template("course/bench.html", results=None)
+    inprocess = list(results["inprocess"].values())
+    rows, level = http_rows(results)
+    return render_template(
+        "course/bench.html",
+        results=results,
+        origin=origin,
+        inprocess=inprocess,
+        inprocess_chart=bars(inprocess, "median_us"),
+        http=rows,
+        http_level=level,
+        http_chart=bars(rows, "rps") if rows else None,
+    )
