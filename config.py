@@ -127,19 +127,52 @@ class Config:
     REMEMBER_COOKIE_SECURE = False
     REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
 
+    # --- Session lab (blueprints/session/) -------------------------------------------------
+    # The remember-me cookie's name (blueprints/session/remember.py issues it; the flags
+    # and the lifetime are the REMEMBER_COOKIE_* settings above).
+    REMEMBER_COOKIE_NAME = "remember_token"
+    # flask-login's "strong" protection (a session presented by another browser, another
+    # User-Agent or address, is ended) runs in blueprints/session/binding.py, for signed-in
+    # sessions only; flask-login's own check would also rewrite every anonymous session.
+    SESSION_PROTECTION = None
+    # SES-4: a session unused for this long ends (idle timeout), and every session ends this
+    # long after sign-in whatever happens (absolute timeout). Both are checked on the server.
+    SESSION_IDLE_TIMEOUT = 30 * 60
+    SESSION_ABSOLUTE_TIMEOUT = 8 * 3600
+    # The short pair a learner may pick on the lab page, to watch a timeout happen in class.
+    SESSION_DEMO_IDLE_TIMEOUT = 20
+    SESSION_DEMO_ABSOLUTE_TIMEOUT = 60
+    # The store forgets a record this long after its last write: no record outlives the
+    # absolute timeout of the session it holds.
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    # Write a session to the store only when it changed (the idle clock is moved forward in
+    # steps, see blueprints/session/timeouts.py), not on every request that reads it.
+    SESSION_REFRESH_EACH_REQUEST = False
+    # PW-3: sign-in attempts allowed per client address, and per account name whoever asks.
+    SESSION_LOGIN_LIMIT_PER_ADDRESS = "10 per minute"
+    SESSION_LOGIN_LIMIT_PER_ACCOUNT = "5 per minute"
+    # --- end of the session lab's settings ---------------------------------------------------
+
     # Flask-WTF issues the CSRF tokens for forms (PW-5); csrf.py decides when to check.
     WTF_CSRF_CHECK_DEFAULT = False
     WTF_CSRF_TIME_LIMIT = 3600
 
     # Flask-Limiter: memory in one process, Redis when configured (see extensions.py).
     RATELIMIT_STORAGE_URI = "memory://"
+    # With Redis configured but down, count in this process's memory instead of failing every
+    # request: throttling degrades to per-instance, it does not disappear.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_ENABLED = True
 
     # JWT (flask-jwt-extended). One pinned algorithm (JWT-1), 15-minute access tokens
     # (JWT-3), issuer and audience issued and checked, no leeway.
+    # The algorithm of the first key and of keys made by rotation: HS256, or RS256 (set
+    # JWT_ALGORITHM=RS256) to publish the public keys as a JWKS. Each key of the keyring is bound
+    # to exactly one of the decode algorithms, and a token is only verified with its key's own
+    # algorithm (blueprints/jwt/keys.py), so the pin is per key (RFC 8725 §3.1).
     JWT_ALGORITHM = "HS256"
-    JWT_DECODE_ALGORITHMS = ["HS256"]
+    JWT_DECODE_ALGORITHMS = ["HS256", "RS256"]
     JWT_ACCESS_TOKEN_EXPIRES = 15 * 60
     JWT_REFRESH_TOKEN_EXPIRES = 7 * 24 * 3600
     JWT_ENCODE_ISSUER = None  # set from APP_URL in load()
@@ -171,6 +204,9 @@ class DevelopmentConfig(Config):
 class TestConfig(Config):
     ENV_NAME = "test"
     TESTING = True
+    # Tests see what users see: an unexpected error becomes the 500 (or 503) page through the
+    # app's own handlers, instead of Flask re-raising it into the test.
+    PROPAGATE_EXCEPTIONS = False
     RATELIMIT_ENABLED = False
 
 
@@ -196,6 +232,7 @@ FROM_ENVIRONMENT = {
         "ATTACKER_URL",
         "INSTANCE_NAME",
         "REDIS_URL",
+        "JWT_ALGORITHM",
         "SESSION_TYPE",
         "PROVIDER_REGISTRATION_FILE",
         "GITHUB_CLIENT_ID",

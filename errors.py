@@ -1,6 +1,8 @@
 """Error answers: a page for people, JSON for API clients, never a traceback (contract)."""
 
-from flask import current_app, jsonify, make_response, render_template, request
+import redis
+from flask import current_app, g, jsonify, make_response, render_template, request
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 # Plain-words titles and advice for the pages a student may meet.
@@ -12,6 +14,7 @@ EXPLANATIONS = {
     405: ("Method not allowed", "This address exists, but not for that HTTP method."),
     413: ("Too large", "The request body is larger than this app accepts."),
     429: ("Too many requests", "Slow down: this endpoint is rate limited. Try again shortly."),
+    503: ("Store unavailable", "The store that holds sessions and revoked tokens is not answering."),
     500: ("Something broke", "The server hit an error. No details are shown, by design."),
 }
 
@@ -53,7 +56,32 @@ def error_response(status, error, description=None, headers=None):
     return response
 
 
+# A store that does not answer (Redis down, SQLite locked past its timeout) is the operator's
+# problem, not a bug: say so with a 503 and a Retry-After, instead of a 500. The Redis client
+# times out after 2 s (storage.py), so a dead Redis never hangs a request.
+STORE_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OperationalError)
+
+
+def store_unavailable(exc):
+    # The page below must not ask the dead store who is signed in: mark the request, and
+    # give flask-login its anonymous user so that it does not try to read the session.
+    g.store_unavailable = True
+    g._login_user = current_app.login_manager.anonymous_user()
+    current_app.logger.error("store unavailable on %s %s: %s", request.method, request.path, exc)
+    description = (
+        "Redis is configured (REDIS_URL) but is not answering. Start it, or unset REDIS_URL to "
+        "use the embedded SQLite store. Nothing was changed."
+        if isinstance(exc, redis.exceptions.RedisError)
+        else "The database is busy or unavailable. Nothing was changed; try again in a moment."
+    )
+    return error_response(503, "Store unavailable", description, {"Retry-After": "5"})
+
+
 def handle_http_error(exc):
+    # Flask turns an exception raised outside a view (opening or saving the session) into a
+    # 500 that carries the original: a store failure there is still a 503.
+    if isinstance(getattr(exc, "original_exception", None), STORE_ERRORS):
+        return store_unavailable(exc.original_exception)
     status = exc.code or 500
     headers = {k: v for k, v in exc.get_headers() if k.lower() not in {"content-type", "content-length"}}
     title = EXPLANATIONS.get(status, (exc.name, ""))[0]
@@ -61,6 +89,8 @@ def handle_http_error(exc):
 
 
 def handle_unexpected_error(exc):
+    if isinstance(exc, STORE_ERRORS):
+        return store_unavailable(exc)
     # Logged for the operator with the traceback; the client sees the generic 500 only.
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
     return handle_http_error(InternalServerError())

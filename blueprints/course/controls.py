@@ -1,0 +1,134 @@
+"""The security checklist page: every control, its source, where it is enforced, and the proof.
+
+The controls and their sources are read from docs/security-checklist.md (a copy of the
+project's checklist). The tests are found by name: a test proves control JWT-1 when its name
+starts with `test_jwt_1_`. tests/test_controls.py fails when a control has no test or no code.
+"""
+
+import ast
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from flask import render_template
+
+from blueprints.source import ROOT
+
+from . import bp
+
+CHECKLIST = ROOT / "docs" / "security-checklist.md"
+TESTS = ROOT / "tests"
+
+# Where each control is enforced: (module, symbol) pairs for the source viewer, and what the
+# development and production configurations do about it.
+ENFORCED_IN = {
+    "JWT-1": [("blueprints/jwt/tokens.py", None), ("blueprints/jwt/keys.py", None)],
+    "JWT-2": [("config.py", "refuse_unsafe_production"), ("config.py", "load_secrets")],
+    "JWT-3": [("config.py", "Config"), ("blueprints/jwt/tokens.py", None)],
+    "JWT-4": [("blueprints/jwt/tokens.py", None)],
+    "JWT-5": [("blueprints/jwt/blocklist.py", None)],
+    "JWT-6": [("blueprints/jwt/families.py", None)],
+    "JWT-7": [("blueprints/jwt/routes.py", None)],
+    "JWT-8": [("config.py", "Config")],
+    "SES-1": [("session_store.py", "init_app")],
+    "SES-2": [("blueprints/session/routes.py", "login")],
+    "SES-3": [("config.py", "Config"), ("config.py", "ProductionConfig")],
+    "SES-4": [("blueprints/session/timeouts.py", None)],
+    "SES-5": [("blueprints/session/routes.py", "logout")],
+    "SES-6": [("blueprints/session/remember.py", None), ("models.py", "User.revoke_everything")],
+    "OC-1": [("blueprints/oauth/client.py", None)],
+    "OC-2": [("extensions.py", None), ("blueprints/oauth/client.py", None)],
+    "OC-3": [("blueprints/oauth/client.py", None)],
+    "OC-4": [("blueprints/oauth/routes.py", "callback")],
+    "OC-5": [("security.py", "is_safe_redirect")],
+    "AS-1": [("provider/oauth2.py", None)],
+    "AS-2": [("provider/oauth2.py", None)],
+    "AS-3": [("provider/oauth2.py", None)],
+    "AS-4": [("provider/oauth2.py", "config_oauth")],
+    "AS-5": [("provider/oauth2.py", None)],
+    "AS-6": [("provider/oauth2.py", None), ("provider/models.py", "new_token")],
+    "AS-7": [("provider/web.py", "harden")],
+    "AS-8": [("provider/settings.py", "new_signing_key"), ("provider/oauth2.py", None)],
+    "AS-9": [("provider/oauth2.py", None)],
+    "PW-1": [("passwords.py", None)],
+    "PW-2": [("passwords.py", "password_problems")],
+    "PW-3": [("models.py", "authenticate"), ("blueprints/session/routes.py", None)],
+    "PW-4": [("models.py", "User.set_password"), ("blueprints/pages/account.py", None)],
+    "PW-5": [("security.py", "check_cross_site_request")],
+    "HDR-1": [("config.py", "ProductionConfig"), ("security.py", "set_security_headers")],
+    "HDR-2": [("security.py", "set_security_headers")],
+    "HDR-3": [("security.py", "set_security_headers")],
+    "HDR-4": [("security.py", "set_security_headers")],
+    "HDR-5": [("config.py", "refuse_unsafe_production"), ("provider/settings.py", "refuse_unsafe_production")],
+}
+
+# Controls that a plain-http laptop demo cannot enforce; production does (checklist preamble).
+PRODUCTION_ONLY = {
+    "HDR-1": "HTTPS and HSTS need TLS; over http://localhost the production settings are shown, not used.",
+    "SES-3": "Secure cookies need HTTPS: development sets HttpOnly and SameSite=Lax, production adds Secure.",
+}
+
+
+@dataclass
+class Control:
+    id: str
+    section: str
+    text: str
+    source: str
+    code: list = field(default_factory=list)
+    tests: list = field(default_factory=list)
+
+    @property
+    def slug(self):
+        return self.id.lower().replace("-", "_")
+
+    @property
+    def development(self):
+        return "production only" if self.id in PRODUCTION_ONLY else "enforced"
+
+
+def parse_checklist(text):
+    """(id, section, control, source) for every row of the checklist's tables."""
+    section, rows = "", []
+    for line in text.splitlines():
+        if line.startswith("## "):
+            section = line[3:].strip()
+        match = re.match(r"\|\s*([A-Z]+-\d+)\s*\|(.*)\|(.*)\|\s*$", line)
+        if match:
+            rows.append((match.group(1), section, match.group(2).strip(), match.group(3).strip()))
+    return rows
+
+
+def test_names():
+    """Every test function in tests/, as (file, name)."""
+    found = []
+    for path in sorted(TESTS.glob("test_*.py")):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+                found.append((path.relative_to(ROOT).as_posix(), node.name, node.lineno))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _controls(checklist_mtime, tests_state):
+    tests = test_names()
+    controls = []
+    for control_id, section, text, source in parse_checklist(CHECKLIST.read_text()):
+        control = Control(control_id, section, text, source, ENFORCED_IN.get(control_id, []))
+        prefix = f"test_{control.slug}_"
+        control.tests = [(path, name, line) for path, name, line in tests if name.startswith(prefix)]
+        controls.append(control)
+    return controls
+
+
+def controls():
+    """The checklist with code and tests attached (cached until a file changes)."""
+    state = tuple((p.name, p.stat().st_mtime) for p in sorted(TESTS.glob("test_*.py")))
+    return _controls(CHECKLIST.stat().st_mtime, state)
+
+
+@bp.get("/checklist")
+def checklist():
+    """Every control with its source, where it is enforced, and the tests that prove it."""
+    return render_template("course/checklist.html", controls=controls(), production_only=PRODUCTION_ONLY)

@@ -1,0 +1,39 @@
+"""Faults: a store that does not answer, an instance folder that cannot be written."""
+
+import pytest
+
+import config
+from app import create_app
+from tests.conftest import app_config, free_port
+
+
+@pytest.fixture
+def app_with_dead_redis(tmp_path):
+    dead = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    return create_app(app_config(tmp_path / "instance", REDIS_URL=dead, SESSION_TYPE="redis"))
+
+
+def client_with_session_cookie(app):
+    client = app.test_client()
+    client.set_cookie("session", "a" * 43)  # the store must be asked about it
+    return client
+
+
+def test_redis_down_answers_a_clear_503_page_not_a_500(app_with_dead_redis):
+    response = client_with_session_cookie(app_with_dead_redis).get("/", headers={"Accept": "text/html"})
+    assert response.status_code == 503
+    assert "Redis is configured (REDIS_URL) but is not answering" in response.get_data(as_text=True)
+
+
+def test_redis_down_tells_clients_when_to_retry(app_with_dead_redis):
+    response = client_with_session_cookie(app_with_dead_redis).get("/", headers={"Accept": "application/json"})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert response.get_json()["error"] == "Store unavailable"
+
+
+def test_an_instance_folder_that_cannot_be_created_stops_start_up_with_a_clear_message(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the instance folder should be")
+    with pytest.raises(config.UnsafeConfiguration, match="cannot create the instance folder"):
+        create_app({"ENV_NAME": "development", "INSTANCE_PATH": str(blocker / "instance")})
