@@ -16,13 +16,21 @@ def run(workdir, redis_url, seconds, log):
         prepared[key] = build(workdir, redis_url)
     for key, item in prepared.items():
         timing = measure(item.call, seconds)
-        results[key] = {"name": item.name, "group": item.group} | timing.as_dict()
+        results[key] = {"name": item.name, "group": item.group, "credential_bytes": credential_bytes(item)}
+        results[key] |= timing.as_dict()
         log(f"  {item.name:<28} {timing.median_us:9.1f} µs  (±{timing.spread_pct:.0f}%)")
     baseline = results.get("baseline", {}).get("median_us")
     for row in results.values():
         row["ratio_to_baseline"] = round(row["median_us"] / baseline, 2) if baseline else None
         row["auth_cost_us"] = round(row["median_us"] - baseline, 1) if baseline else None
     return results, prepared
+
+
+def credential_bytes(item):
+    """Bytes the credential adds to every request: the header lines that carry it."""
+    return sum(
+        len(f"{name}: {value}\r\n") for name, value in item.http_headers.items() if name in {"Authorization", "Cookie"}
+    )
 
 
 def bare_twins(workdir, results, seconds, log):

@@ -1,3 +1,3 @@
 """Course pages: each module registers its routes on the course blueprint."""
 
-from . import article, bench, controls  # noqa: F401
+from . import article, bench, compare, controls  # noqa: F401
