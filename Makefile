@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve serve-provider test test-fast bench bench-quick lint clean distclean
+.PHONY: help run serve serve-provider test test-fast fuzz bench bench-quick lint clean distclean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -33,6 +33,9 @@ test: $(STAMP) ## Run the whole suite: unit, integration, browser, notebooks, ex
 test-fast: $(STAMP) ## The suite without the real-browser tests
 	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 
+fuzz: $(STAMP) ## 10,000 generated bad inputs per family against every endpoint of the app and the provider
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/test_fuzz.py $(PYTEST_ARGS)
+
 bench: $(STAMP) ## Measure each mechanism in-process and over HTTP (gunicorn + wrk); writes bench/results/latest.json
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
@@ -42,7 +45,26 @@ bench-quick: $(STAMP) ## The same, shorter: under a minute
 lint: $(STAMP) ## ruff (style and bugs) and bandit (security scan)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/bandit -q -c pyproject.toml -r . -x ./.venv,./tests,./vulnerable,./notebooks
+	$(BIN)/bandit -q -c pyproject.toml -r . -x ./.venv,./tests,./vulnerable,./notebooks,./exercises/*/check.py
+
+# --- Classroom exercises (exercises/README.md) ------------------------------------------
+# `make exercise 1` and `make exercise N=1` both check exercises/01-.../exercise.py and say
+# what is still wrong. In the first spelling make sees "1" as a second goal: the phony
+# numeric targets below do nothing, so only the check runs.
+EXERCISE_NUMBERS := 1 2 3 4 5 6 7 8 9 10
+N ?= $(firstword $(filter $(EXERCISE_NUMBERS),$(MAKECMDGOALS)))
+.PHONY: exercise exercises $(EXERCISE_NUMBERS)
+
+exercises: $(STAMP) ## List the classroom exercises
+	@$(BIN)/python -m exercises
+
+exercise: $(STAMP) ## Check your exercise: make exercise 1 (or N=1)
+	@test -n "$(N)" || { echo "Which exercise? For example: make exercise 1   (make exercises lists them)"; exit 2; }
+	@$(BIN)/python -m exercises $(N)
+
+$(EXERCISE_NUMBERS):
+	@:
+# --- end of the exercises block ----------------------------------------------------------
 
 clean: ## Remove caches and test leftovers (keeps instance/ and the venv)
 	rm -rf .pytest_cache .ruff_cache .hypothesis test-artifacts

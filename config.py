@@ -4,6 +4,7 @@ import json
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 # Secrets the app needs. Each is 256 random bits; JWT_SECRET_KEY is deliberately a
 # different value from SECRET_KEY (JWT-2): a leak of one must not forge the other.
@@ -276,9 +277,23 @@ def load(app, test_config=None):
     if test_config:
         app.config.update(test_config)
     load_secrets(app.config, instance, env_name)
+    if app.config.get("TRUSTED_HOSTS") is None:  # Flask's default is None: trust any Host
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config, env_name)
     app.config["JWT_ENCODE_ISSUER"] = app.config["JWT_DECODE_ISSUER"] = app.config["APP_URL"]
     if env_name == "production":
         refuse_unsafe_production(app.config)
+
+
+def trusted_hosts(config, env_name):
+    """Host headers this app answers: its own origins (and loopback in development).
+
+    Anything else is refused with a 400 before a view runs, so no link or redirect is ever
+    built from a forged Host header (host header injection).
+    """
+    hosts = {urlsplit(config[name]).hostname for name in ("APP_URL", "REPLICA_URL")}
+    if env_name != "production":
+        hosts |= {"localhost", "127.0.0.1"}
+    return sorted(hosts)
 
 
 def load_secrets(config, instance, env_name):

@@ -1,7 +1,9 @@
 """Error answers: a page for people, JSON for API clients, never a traceback (contract)."""
 
 import redis
-from flask import current_app, g, jsonify, make_response, render_template, request
+import requests
+from flask import current_app, g, jsonify, make_response, render_template, render_template_string, request
+from flask.globals import request_ctx
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -14,9 +16,13 @@ EXPLANATIONS = {
     405: ("Method not allowed", "This address exists, but not for that HTTP method."),
     413: ("Too large", "The request body is larger than this app accepts."),
     429: ("Too many requests", "Slow down: this endpoint is rate limited. Try again shortly."),
+    502: ("Provider unreachable", "A server this app talks to (an OAuth provider) did not answer."),
     503: ("Store unavailable", "The store that holds sessions and revoked tokens is not answering."),
     500: ("Something broke", "The server hit an error. No details are shown, by design."),
 }
+
+BARE_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ status }} {{ title }}</title>
+</head><body><main><h1>{{ status }} {{ title }}</h1><p>{{ description }}</p></main></body></html>"""
 
 # Blueprints whose routes are JSON APIs whatever the client asks for.
 JSON_BLUEPRINTS = {"jwt", "wire"}
@@ -47,6 +53,10 @@ def error_response(status, error, description=None, headers=None):
     description = description or advice
     if wants_json():
         response = jsonify(error=error, description=description)
+    elif request_ctx.url_adapter is None:
+        # The request was refused before routing (an untrusted Host header): no URL can be
+        # built for it, so the page is plain, with nothing that links back.
+        response = make_response(render_template_string(BARE_PAGE, status=status, title=title, description=description))
     else:
         response = make_response(
             render_template("error.html", status=status, title=title, error=error, description=description)
@@ -77,6 +87,18 @@ def store_unavailable(exc):
     return error_response(503, "Store unavailable", description, {"Retry-After": "5"})
 
 
+# The app's server-to-server calls (the OAuth back channel, discovery, the replica) may find
+# the other party down: that is a 502 with a clear page, not a crash.
+UPSTREAM_ERRORS = (requests.exceptions.ConnectionError, requests.exceptions.Timeout)
+
+
+def upstream_unavailable(exc):
+    current_app.logger.error("upstream unavailable on %s %s: %s", request.method, request.path, exc)
+    host = getattr(getattr(exc, "request", None), "url", None) or "another server"
+    description = f"{host.split('?')[0]} did not answer. Is it running? (make run starts the built-in provider.)"
+    return error_response(502, "Provider unreachable", description)
+
+
 def handle_http_error(exc):
     # Flask turns an exception raised outside a view (opening or saving the session) into a
     # 500 that carries the original: a store failure there is still a 503.
@@ -91,6 +113,8 @@ def handle_http_error(exc):
 def handle_unexpected_error(exc):
     if isinstance(exc, STORE_ERRORS):
         return store_unavailable(exc)
+    if isinstance(exc, UPSTREAM_ERRORS):
+        return upstream_unavailable(exc)
     # Logged for the operator with the traceback; the client sees the generic 500 only.
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
     return handle_http_error(InternalServerError())

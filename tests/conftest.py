@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import HealthCheck, settings
 from werkzeug.serving import make_server
 
 # Plain http on loopback, as in `make run` (the production config refuses this setting).
@@ -16,6 +17,15 @@ os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
 # Keep a developer's .env or shell settings out of the tests.
 for _name in ("APP_ENV", "REDIS_URL", "SESSION_TYPE", "DATABASE_URL", "APP_INSTANCE_PATH"):
     os.environ.pop(_name, None)
+
+# Hypothesis: a small sample in `make test`, 10,000 inputs per family in `make fuzz`.
+settings.register_profile(
+    "default", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+settings.register_profile(
+    "fuzz", max_examples=10_000, deadline=None, suppress_health_check=list(HealthCheck)
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 from app import create_app  # noqa: E402
 from provider import create_app as create_provider  # noqa: E402

@@ -37,3 +37,10 @@ def test_an_instance_folder_that_cannot_be_created_stops_start_up_with_a_clear_m
     blocker.write_text("a file where the instance folder should be")
     with pytest.raises(config.UnsafeConfiguration, match="cannot create the instance folder"):
         create_app({"ENV_NAME": "development", "INSTANCE_PATH": str(blocker / "instance")})
+
+
+def test_a_provider_that_does_not_answer_is_a_clear_502(tmp_path):
+    app = create_app(app_config(tmp_path / "instance", PROVIDER_URL=f"http://127.0.0.1:{free_port()}"))
+    response = app.test_client().get("/oauth/login", headers={"Accept": "text/html"})
+    assert response.status_code == 502
+    assert "did not answer" in response.get_data(as_text=True)
