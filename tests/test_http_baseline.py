@@ -91,3 +91,13 @@ def test_wire_capture_returns_what_the_server_saw(client):
     record = client.get(f"/wire/{response.headers['X-Wire-Id']}").get_json()
     assert ["Authorization", "Bearer abc"] in record["request"]["headers"]
     assert record["response"]["status"].startswith("200")
+
+
+def test_an_untrusted_host_header_is_refused_before_any_view_runs(client):
+    response = client.get("/", environ_overrides={"HTTP_HOST": "evil.example"})
+    assert response.status_code == 400
+    assert "evil.example" not in response.headers.get("Location", "")
+
+
+def test_the_configured_host_is_served(client):
+    assert client.get("/", environ_overrides={"HTTP_HOST": "localhost:8000"}).status_code == 200
