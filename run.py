@@ -69,6 +69,10 @@ def busy_ports(names, env):
 
 def serve_all(names):
     env = development_environment()
+    if env["APP_ENV"] == "production":
+        # The development server, the attacker site and the naive twins are for a laptop demo.
+        print("make run is for development; for production use make serve (gunicorn).", file=sys.stderr)
+        return 2
     busy = busy_ports(names, env)
     if busy:
         print("cannot start:\n  " + "\n  ".join(busy), file=sys.stderr)

@@ -19,7 +19,9 @@ CSP = (
 
 
 def create_app(test_config=None):
-    """Create the labelled attacker site."""
+    """Create the labelled attacker site (refuses to exist in production)."""
+    if os.environ.get("APP_ENV") == "production":
+        raise RuntimeError("the attacker site is a development-only teaching demo: not started in production")
     app = Flask(__name__)
     app.config.update(
         APP_URL=os.environ.get("APP_URL", "http://localhost:8000").rstrip("/"),

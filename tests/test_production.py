@@ -1,0 +1,72 @@
+"""Production settings, as `make serve` runs them: each refusal and each hardening, asserted."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+STRONG = {"SECRET_KEY": "s" * 43, "JWT_SECRET_KEY": "j" * 43}
+ORIGINS = {"APP_URL": "https://auth.example.edu", "PROVIDER_URL": "https://id.example.edu"}
+
+
+def serve_entry_point(target, **env):
+    """Import `wsgi:<target>` as gunicorn does for `make serve`, in a clean process."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"AUTHLIB_INSECURE_TRANSPORT", "SECRET_KEY"}}
+    return subprocess.run(
+        [sys.executable, "-c", f"import wsgi; wsgi.{target}"],
+        cwd=ROOT,
+        env=clean | {"APP_ENV": "production", "APP_INSTANCE_PATH": env.pop("instance")} | env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_hdr_5_make_serve_refuses_to_start_without_secrets(tmp_path):
+    done = serve_entry_point("app", instance=str(tmp_path), **ORIGINS)
+    assert done.returncode != 0
+    assert "refusing to start in production" in done.stderr
+
+
+def test_hdr_5_make_serve_starts_with_strong_secrets(tmp_path):
+    done = serve_entry_point("app", instance=str(tmp_path), **ORIGINS, **STRONG)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.fixture
+def production_app(tmp_path, monkeypatch):
+    monkeypatch.delenv("AUTHLIB_INSECURE_TRANSPORT", raising=False)
+    return create_app({"ENV_NAME": "production", "INSTANCE_PATH": str(tmp_path), **ORIGINS, **STRONG})
+
+
+def test_hdr_5_production_runs_with_debug_off(production_app):
+    assert production_app.debug is False
+
+
+def test_hdr_1_production_session_cookie_is_secure_on_the_wire(production_app):
+    client = production_app.test_client()
+    response = client.post(
+        "/session/login",
+        json={"username": "alice", "password": "wonderland"},
+        base_url="https://auth.example.edu",
+    )
+    cookie = next(v for k, v in response.headers.items() if k == "Set-Cookie" and v.startswith("session="))
+    assert "Secure" in cookie and "HttpOnly" in cookie
+
+
+def test_production_never_routes_the_naive_twins(production_app):
+    paths = [rule.rule for rule in production_app.url_map.iter_rules()]
+    assert not [p for p in paths if p.startswith("/vulnerable")]
+
+
+def test_production_does_not_start_the_attacker_site(monkeypatch):
+    from attacker import create_app as create_attacker
+
+    monkeypatch.setenv("APP_ENV", "production")
+    with pytest.raises(RuntimeError, match="development-only"):
+        create_attacker()
