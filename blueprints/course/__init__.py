@@ -6,6 +6,6 @@ bp = Blueprint("course", __name__)
 
 
 def init_app(app):
-    from . import views  # noqa: F401  (registers the routes on bp)
+    from . import exercises, views  # noqa: F401  (register the routes on bp; exercises: /exercises)
 
     app.register_blueprint(bp)

@@ -1,0 +1,51 @@
+"""Exercise 1: a role-required decorator for a JWT API (flask-jwt-extended). Fill in the TODO."""
+
+import secrets
+from functools import wraps
+
+from flask import Flask, jsonify
+from flask_jwt_extended import JWTManager, get_jwt, jwt_required, verify_jwt_in_request
+
+
+def role_required(role):
+    """Admit a request only if its access token carries this role; 401 without a token, 403 with the wrong one."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            # Authentication first: a missing, forged or expired token is 401 (who are you?).
+            verify_jwt_in_request()
+            # TODO(student): authorization. Read the token's claims with get_jwt() and, unless
+            # the "role" claim equals `role`, answer 403 with a JSON body {"error": "..."}.
+            # A token with no "role" claim at all must get that 403 too (not a crash).
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def create_app():
+    """A tiny JWT API: /profile for anyone signed in, /admin for admins only."""
+    app = Flask(__name__)
+    # A fresh random key per run: 256 bits, never a word typed into the code (RFC 8725 §3.5).
+    app.config["JWT_SECRET_KEY"] = secrets.token_hex(32)
+    jwt = JWTManager(app)
+
+    # RFC 6750: a bad token is 401 with WWW-Authenticate, not flask-jwt-extended's default 422.
+    @jwt.invalid_token_loader
+    def invalid_token(reason):
+        return jsonify(error=reason), 401, {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+
+    @app.get("/profile")
+    @jwt_required()
+    def profile():
+        return jsonify(message="You are authenticated!")
+
+    @app.get("/admin")
+    @role_required("admin")
+    def admin():
+        """Only admins see this."""
+        return jsonify(message="Welcome, admin!")
+
+    return app

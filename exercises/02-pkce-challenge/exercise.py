@@ -1,0 +1,38 @@
+"""Exercise 2: PKCE (RFC 7636) code verifier and S256 challenge. Fill in the TODO."""
+
+import base64
+import hashlib
+import re
+import secrets
+from urllib.parse import urlencode
+
+# RFC 7636 §4.1: 43 to 128 characters from the "unreserved" set A-Z a-z 0-9 - . _ ~
+VERIFIER_SHAPE = re.compile(r"[A-Za-z0-9\-._~]{43,128}")
+
+
+def make_verifier():
+    """A fresh code verifier: 32 random bytes (256 bits), base64url, 43 characters."""
+    return secrets.token_urlsafe(32)
+
+
+def s256_challenge(verifier):
+    """BASE64URL-ENCODE(SHA256(ASCII(code_verifier))), without '=' padding (RFC 7636 §4.2)."""
+    # TODO(student): compute the challenge.
+    #   1. Refuse a malformed verifier: raise ValueError unless VERIFIER_SHAPE.fullmatch(verifier).
+    #   2. Hash the verifier's ASCII bytes with SHA-256 (the raw digest, 32 bytes).
+    #   3. Encode the digest as base64url and strip the trailing "=" padding.
+    raise NotImplementedError("exercise 2: s256_challenge is yours to write")
+
+
+def authorization_url(endpoint, client_id, redirect_uri, state, verifier, scope="openid profile"):
+    """The URL that starts the authorization code flow with PKCE (the verifier itself stays here)."""
+    query = {
+        "response_type": "code",
+        "client_id": client_id,
+        "redirect_uri": redirect_uri,
+        "scope": scope,
+        "state": state,
+        "code_challenge": s256_challenge(verifier),
+        "code_challenge_method": "S256",
+    }
+    return f"{endpoint}?{urlencode(query)}"

@@ -1,0 +1,139 @@
+"""Every exercise's check is real: it FAILS on the starter and PASSES on the reference solution.
+
+Each check runs as its own pytest process with EXERCISE_MODULE set, exactly as `make exercise N`
+runs it; the twenty runs start together in a thread pool so the whole file takes seconds.
+"""
+
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from exercises import CATALOG, committed_starter
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_check(exercise, module):
+    """pytest on the exercise's check.py against `module`: (exit code, output)."""
+    # No third-party pytest plugins (hypothesis, playwright, xdist): the checks need none, and
+    # skipping them halves each run's start-up.
+    env = {
+        **os.environ,
+        "EXERCISE_MODULE": str(module),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+    }
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "--no-header",
+            "-p",
+            "no:cacheprovider",
+            str(exercise.folder / "check.py"),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return done.returncode, done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory):
+    """{(slug, 'starter'|'solution'): (exit code, output)} for every exercise, run in parallel."""
+    scratch = tmp_path_factory.mktemp("starters")
+    jobs = {}
+    for exercise in CATALOG:
+        # The starter as committed, so a student's own edits to exercise.py never fail this suite.
+        starter = scratch / f"{exercise.slug}.py"
+        starter.write_text(committed_starter(exercise))
+        jobs[(exercise.slug, "starter")] = (exercise, starter)
+        jobs[(exercise.slug, "solution")] = (exercise, exercise.folder / "solution.py")
+    with ThreadPoolExecutor(max_workers=max(2, (os.cpu_count() or 2) * 2)) as pool:
+        futures = {key: pool.submit(run_check, *job) for key, job in jobs.items()}
+        return {key: future.result() for key, future in futures.items()}
+
+
+def test_the_catalog_matches_the_folders():
+    folders = sorted(path.name for path in (ROOT / "exercises").iterdir() if path.is_dir() and path.name[:2].isdigit())
+    assert folders == [exercise.slug for exercise in CATALOG]
+    assert [exercise.number for exercise in CATALOG] == list(range(1, len(CATALOG) + 1))
+
+
+@pytest.mark.parametrize("exercise", CATALOG, ids=[exercise.slug for exercise in CATALOG])
+def test_each_exercise_has_its_four_files(exercise):
+    for name in ("README.md", "exercise.py", "check.py", "solution.py"):
+        assert (exercise.folder / name).is_file(), f"{exercise.slug} has no {name}"
+    assert "# TODO(student)" in (exercise.folder / "exercise.py").read_text()
+    assert "TODO(student)" not in (exercise.folder / "solution.py").read_text()
+
+
+@pytest.mark.parametrize("exercise", CATALOG, ids=[exercise.slug for exercise in CATALOG])
+def test_the_check_fails_on_the_starter(outcomes, exercise):
+    code, output = outcomes[(exercise.slug, "starter")]
+    assert code == 1, f"the check of {exercise.slug} should FAIL on the starter (exit 1), got {code}:\n{output}"
+    assert " passed" in output or " failed" in output, output
+
+
+@pytest.mark.parametrize("exercise", CATALOG, ids=[exercise.slug for exercise in CATALOG])
+def test_the_check_passes_on_the_solution(outcomes, exercise):
+    code, output = outcomes[(exercise.slug, "solution")]
+    assert code == 0, f"the check of {exercise.slug} should PASS on the solution, got exit {code}:\n{output}"
+
+
+@pytest.mark.parametrize("exercise", CATALOG, ids=[exercise.slug for exercise in CATALOG])
+def test_every_check_fails_with_a_message_for_the_student(outcomes, exercise):
+    _, output = outcomes[(exercise.slug, "starter")]
+    assert "AssertionError" in output or "NotImplementedError" in output or "Failed" in output, output
+
+
+def test_the_runner_lists_the_exercises():
+    done = subprocess.run([sys.executable, "-m", "exercises"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    for exercise in CATALOG:
+        assert exercise.title in done.stdout
+
+
+def test_the_runner_says_what_is_still_wrong_on_the_starter():
+    done = subprocess.run(
+        [sys.executable, "-m", "exercises", "1", "--starter"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 1
+    assert "checks pass; still wrong:" in done.stdout
+    assert "403" in done.stdout  # the check's own words, not a traceback
+    assert "Traceback" not in done.stdout
+
+
+def test_the_runner_congratulates_on_the_solution():
+    done = subprocess.run(
+        [sys.executable, "-m", "exercises", "1", "--solution"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stdout
+    assert "All 8 checks pass" in done.stdout
+
+
+def test_the_runner_refuses_an_unknown_number():
+    done = subprocess.run(
+        [sys.executable, "-m", "exercises", "99"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert "There is no exercise 99" in done.stdout
+
+
+def test_make_exercise_accepts_both_spellings():
+    for args in (["exercise", "N=2"], ["exercise", "2"]):
+        # -n: print the commands make would run (the venv set-up, if due, then the check).
+        done = subprocess.run(
+            ["make", "-n", "--no-print-directory", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr
+        assert "-m exercises 2" in done.stdout, done.stdout
