@@ -12,11 +12,13 @@ import argparse
 import os
 import sys
 import tempfile
+import traceback
 from pathlib import Path
 
 import pytest
 
 from exercises import CATALOG, committed_starter, find
+from exercises.conftest import load_module
 
 
 class Collector:
@@ -51,6 +53,19 @@ def explain(excinfo):
     return f"the code raised {type(error).__name__}: {error}"
 
 
+def cannot_load(module):
+    """Why the file cannot be imported (with its line), or None if it imports fine."""
+    try:
+        load_module(module)
+    except SyntaxError as error:
+        return f"{error.msg} (line {error.lineno})."
+    except Exception as error:  # anything the student's module may raise while it loads
+        lines = [frame.lineno for frame in traceback.extract_tb(error.__traceback__) if frame.filename == str(module)]
+        where = f" (line {lines[-1]})" if lines else ""
+        return f"{type(error).__name__}: {error}{where}."
+    return None
+
+
 def readable(name):
     """test_admin_gets_403 -> 'admin gets 403'."""
     return name.removeprefix("test_").replace("_", " ")
@@ -83,6 +98,10 @@ def check(number, which):
         collector = Collector()
         shown = "the starter as shipped" if which == "starter" else f"{exercise.path}/{which}.py"
         print(f"Exercise {exercise.number}: {exercise.title}\nChecking {shown} ...\n")
+        problem = cannot_load(module)
+        if problem:
+            print(f"Python cannot load {shown}, so no check could run:\n  {problem}")
+            return 1
         code = pytest.main(
             [str(exercise.folder / "check.py"), "-q", "--no-header", "--tb=no", "-rN"],
             plugins=[collector],

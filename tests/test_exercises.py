@@ -5,6 +5,7 @@ runs it; the twenty runs start together in a thread pool so the whole file takes
 """
 
 import os
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -137,3 +138,35 @@ def test_make_exercise_accepts_both_spellings():
         )
         assert done.returncode == 0, done.stderr
         assert "-m exercises 2" in done.stdout, done.stdout
+
+
+def test_the_runner_names_the_line_when_a_file_cannot_load(tmp_path):
+    from exercises.__main__ import cannot_load
+
+    broken = tmp_path / "syntax.py"
+    broken.write_text("def role_required(:\n")
+    assert cannot_load(broken) == "invalid syntax (line 1)."
+    raising = tmp_path / "raises.py"
+    raising.write_text("import json\n\nraise RuntimeError('half-finished edit')\n")
+    assert cannot_load(raising) == "RuntimeError: half-finished edit (line 3)."
+    assert cannot_load(CATALOG[0].folder / "solution.py") is None
+
+
+def test_the_exercises_readme_lists_every_exercise_in_order():
+    readme = (ROOT / "exercises" / "README.md").read_text()
+    rows = [line for line in readme.splitlines() if line.startswith("| ") and "](" in line]
+    assert len(rows) == len(CATALOG)
+    for row, exercise in zip(rows, CATALOG, strict=True):
+        assert row.startswith(f"| {exercise.number} | [{exercise.title}]({exercise.slug}/README.md)")
+        assert f"| {exercise.difficulty} | {exercise.minutes} min |" in row
+
+
+@pytest.mark.parametrize("exercise", CATALOG, ids=[exercise.slug for exercise in CATALOG])
+def test_each_readme_has_the_parts_a_student_needs(exercise):
+    readme = (exercise.folder / "README.md").read_text()
+    assert readme.startswith(f"# Exercise {exercise.number}: ")
+    for heading in ("## Goal", "## Background", "## Steps", "## Hints", "## When you are done"):
+        assert heading in readme, f"{exercise.slug}/README.md has no {heading!r}"
+    assert 2 <= readme.count("<details>") <= 4
+    assert f"make exercise {exercise.number}" in readme
+    assert re.search(r"RFC \d+|ASVS", readme), "name the RFC or ASVS section the rule comes from"
