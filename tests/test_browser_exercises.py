@@ -9,7 +9,7 @@ pytestmark = pytest.mark.browser
 
 def test_a_student_finds_exercise_1_and_opens_a_hint_by_keyboard(live, page):
     page.goto(live.app_url + "/")
-    page.get_by_role("link", name="Exercises", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Exercises", exact=True).click()
     assert page.locator("h1").inner_text() == "Classroom exercises"
     assert page.locator("table.exercise-list tbody tr").count() == len(CATALOG)
 

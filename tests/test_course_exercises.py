@@ -35,6 +35,7 @@ def test_each_exercise_page_renders_its_readme_and_how_to_check_it(client, exerc
     assert '<h2 id="hints">Hints</h2>' in page
     assert page.count('<details class="hint">') >= 2  # the README's hints, folded
     assert f'href="/source/{exercise.path}/exercise.py"' in page
+    assert f'href="/source/{exercise.path}/check.py"' in page
     assert f"<code>make exercise {exercise.number}</code>" in page
     assert "TODO(student)" in page  # the starter code, shown on the page
     assert "&lt;details&gt;" not in page  # hints became real <details>, not escaped text

@@ -23,6 +23,12 @@ from . import bp
 # are the only HTML a README may contain: everything else that looks like HTML is shown as text.
 HINT = re.compile(r"^<details>\n<summary>(?P<summary>[^<\n]+)</summary>\n(?P<body>.*?)^</details>$", re.M | re.S)
 SAFE_SCHEMES = {"http", "https", "mailto"}
+# Where each mechanism is demonstrated in the app.
+LABS = {
+    "JWT": ("jwt.lab", "the JWT lab"),
+    "Sessions": ("session.lab", "the Session lab"),
+    "OAuth": ("oauth.lab", "the OAuth lab"),
+}
 
 
 class SafeLinks(Treeprocessor):
@@ -105,6 +111,8 @@ def exercise(slug):
         readme=render_readme(readme, found.path),
         starter_url=source_url(starter),
         starter_path=starter,
+        check_url=source_url(f"{found.path}/check.py"),
+        lab=LABS[found.mechanism],
         starter_code=(found.folder / "exercise.py").read_text(encoding="utf-8"),
         previous=CATALOG[index - 1] if index > 0 else None,
         next=CATALOG[index + 1] if index + 1 < len(CATALOG) else None,
