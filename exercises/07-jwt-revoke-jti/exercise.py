@@ -45,6 +45,11 @@ def create_app():
     jwt = JWTManager(app)
     blocklist = app.extensions["blocklist"] = ExpiringBlocklist()
 
+    # RFC 6750: a bad token is 401 with WWW-Authenticate, not flask-jwt-extended's default 422.
+    @jwt.invalid_token_loader
+    def invalid_token(reason):
+        return jsonify(error=reason), 401, {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+
     @jwt.token_in_blocklist_loader
     def is_revoked(jwt_header, jwt_payload):
         # TODO(student) 1: flask-jwt-extended calls this for every protected request. Return

@@ -45,6 +45,11 @@ def create_app():
     jwt = JWTManager(app)
     blocklist = app.extensions["blocklist"] = ExpiringBlocklist()
 
+    # RFC 6750: a bad token is 401 with WWW-Authenticate, not flask-jwt-extended's default 422.
+    @jwt.invalid_token_loader
+    def invalid_token(reason):
+        return jsonify(error=reason), 401, {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+
     # Every protected request asks: has this token been revoked? flask-jwt-extended then answers
     # 401 "Token has been revoked" (ASVS 7.4.1; the app's JWT-5).
     @jwt.token_in_blocklist_loader
