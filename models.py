@@ -2,6 +2,7 @@
 
 import secrets
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from flask_login import UserMixin
 from sqlalchemy import String
@@ -86,11 +87,18 @@ def authenticate(username, password):
     return user if ok and user else None
 
 
+@lru_cache(maxsize=len(DEMO_ACCOUNTS))
+def demo_hash(password):
+    """Argon2id is slow on purpose (PW-1): a process that builds several apps (the tests, or the
+    app beside its replica) hashes each demo password once, with one salt."""
+    return hash_password(password)
+
+
 def seed_demo_accounts():
     """Create alice and bob once; later starts keep them (and any password changes)."""
     for username, password, role in DEMO_ACCOUNTS:
         if find_user(username) is None:
-            db.session.add(User(username=username, password_hash=hash_password(password), role=role))
+            db.session.add(User(username=username, password_hash=demo_hash(password), role=role))
             try:
                 db.session.commit()
             except IntegrityError:

@@ -1,0 +1,40 @@
+"""Every control of the security checklist has code that enforces it and a test named after it."""
+
+import pytest
+
+from blueprints.course.controls import ENFORCED_IN, controls, parse_checklist
+from blueprints.source import ROOT, resolve, source_url
+
+CONTROLS = controls()
+
+
+@pytest.fixture(scope="module")
+def context(tmp_path_factory):
+    """One request context to build source links in (an app per control would be slow)."""
+    from app import create_app
+    from tests.conftest import app_config
+
+    app = create_app(app_config(tmp_path_factory.mktemp("controls")))
+    with app.test_request_context():
+        yield
+
+
+def test_the_checklist_copy_matches_the_project_checklist():
+    shared = ROOT.parent / "shared" / "security-checklist.md"
+    if not shared.exists():
+        pytest.skip("the project's shared/ folder is not beside this clone")
+    ours = [row[0] for row in parse_checklist((ROOT / "docs" / "security-checklist.md").read_text())]
+    assert ours == [row[0] for row in parse_checklist(shared.read_text())]
+
+
+@pytest.mark.parametrize("control", CONTROLS, ids=[c.id for c in CONTROLS])
+def test_every_control_has_a_test_named_after_it(control):
+    assert control.tests, f"no test is named test_{control.slug}_... for {control.id}: {control.text}"
+
+
+@pytest.mark.parametrize("control", CONTROLS, ids=[c.id for c in CONTROLS])
+def test_every_control_links_to_code_that_exists(context, control):
+    assert control.id in ENFORCED_IN, f"{control.id} names no code"
+    for path, symbol in control.code:
+        assert resolve(path), f"{control.id}: {path} is not a module"
+        source_url(path, symbol)  # raises if the symbol is gone
