@@ -1,20 +1,41 @@
-"""The JWT demo: the article's express-jwt example, in Flask with flask-jwt-extended."""
+"""The JWT demo: the article's express-jwt example, in Flask with flask-jwt-extended.
 
-from flask import Blueprint, render_template
+models.py     the keyring, the blocklist table and refresh-token families
+keys.py       keys by `kid`, rotation, RS256 and its JWKS
+tokens.py     issuing tokens, and the checks (and 401 answers) on every token shown
+blocklist.py  revocation by `jti`, in SQLite or Redis, each entry expiring with its token
+families.py   refresh-token rotation, reuse detection
+routes.py     the article's routes: login, protected, admin, refresh, logout
+cookies.py    the same API with the token in an HttpOnly cookie and a CSRF double-submit
+inspector.py  a token decoded without trust, then every check with its verdict
+lab.py        the lab page and its JSON helpers
+"""
+
+from flask import Blueprint, current_app, request
 
 bp = Blueprint("jwt", __name__, url_prefix="/jwt")
 
 
 def init_app(app):
+    # Importing the modules registers their tables, loaders and routes.
+    from . import cookies, lab, models, routes, tokens  # noqa: F401
+
     app.register_blueprint(bp)
 
 
 def signed_in_user():
-    """Who the JWT cookie (cookie mode) names, for the header; None without one."""
-    return None
+    """Who the JWT cookie (cookie mode) names, for the header; None without a valid one."""
+    from extensions import db
+    from models import User
 
+    from . import tokens
 
-@bp.get("/")
-def lab():
-    """The JWT lab page."""
-    return render_template("jwt/lab.html")
+    token = request.cookies.get(current_app.config.get("JWT_ACCESS_COOKIE_NAME", "access_token_cookie"))
+    if not token:
+        return None
+    try:
+        claims = tokens.check(token, "access")
+    except tokens.REFUSALS:
+        return None
+    user = db.session.get(User, int(claims["sub"]))
+    return user.username if user else None

@@ -1,0 +1,115 @@
+"""The lab page, and the JSON helpers its scripts call: inspector, keyring, JWKS."""
+
+from flask import current_app, jsonify, render_template, request
+from flask_jwt_extended import get_jwt, jwt_required
+
+import storage
+from errors import error_response
+
+from . import blocklist, bp, inspector, keys, tokens
+from .routes import LAB_LIFETIME, json_body
+
+
+@bp.get("/")
+def lab():
+    """The JWT lab page."""
+    return render_template("jwt/lab.html", **lab_context())
+
+
+# Another lab (the OAuth lab's "inspect this id_token") posts a token here in a form body,
+# never in the URL, where it would land in logs, history and Referer headers.
+@bp.post("/inspect")
+def inspect_form():
+    """The lab page with the inspector filled in with a posted token."""
+    token = request.form.get("token", "")
+    return render_template("jwt/lab.html", inspected=inspector.inspect(token), **lab_context())
+
+
+@bp.post("/api/inspect")
+def inspect_api():
+    """The inspector's verdicts on {"token": ...}, as JSON."""
+    token = json_body().get("token")
+    if not isinstance(token, str):
+        return error_response(400, 'send JSON {"token": "<a JWT>"}')
+    return jsonify(inspector.inspect(token))
+
+
+def lab_context():
+    config = current_app.config
+    return {
+        "access_lifetime": tokens.lifetime("access"),
+        "refresh_lifetime": tokens.lifetime("refresh"),
+        "lab_lifetime": LAB_LIFETIME,
+        "issuer": config["JWT_DECODE_ISSUER"],
+        "audience": config["JWT_DECODE_AUDIENCE"],
+        "store": storage.store_name(),
+        "keyring": keyring_state(),
+    }
+
+
+def keyring_state():
+    """The keyring as the page shows it: which key signs, which only verify, which are retired."""
+    signing = keys.signing_key()
+    return [
+        {
+            "kid": key.kid,
+            "alg": key.alg,
+            "state": "retired" if key.retired_at else ("signing" if key.kid == signing.kid else "verifying"),
+            "created_at": key.created_at.isoformat() + "Z",
+            "retired_at": key.retired_at.isoformat() + "Z" if key.retired_at else None,
+        }
+        for key in keys.all_keys()
+    ]
+
+
+@bp.get("/api/keys")
+def keyring():
+    """The keyring and the blocklist's size."""
+    return jsonify(keys=keyring_state(), store=storage.store_name(), blocklist_size=blocklist.size())
+
+
+# Rotating or retiring a key changes what every user's token is worth: admins only, and by
+# bearer token (a JSON API another site cannot call from a victim's browser).
+def admin_only():
+    if get_jwt()["role"] != "admin":
+        challenge = 'Bearer realm="authlab", error="insufficient_scope", error_description="admin role required"'
+        return error_response(403, "admin role required", headers={"WWW-Authenticate": challenge})
+    return None
+
+
+@bp.post("/api/keys/rotate")
+@jwt_required(locations=["headers"])
+def rotate():
+    """Add a key (HS256 or RS256); new tokens are signed with it, older keys keep verifying."""
+    refused = admin_only()
+    if refused:
+        return refused
+    alg = json_body().get("alg", current_app.config["JWT_ALGORITHM"])
+    if alg not in keys.ALGORITHMS:
+        return error_response(400, f"alg must be one of {', '.join(keys.ALGORITHMS)}")
+    key = keys.create(alg)
+    return jsonify(message=f"New signing key {key.kid} ({alg}).", keys=keyring_state())
+
+
+@bp.post("/api/keys/retire")
+@jwt_required(locations=["headers"])
+def retire():
+    """Retire a verifying key: every token it signed is refused from now on."""
+    refused = admin_only()
+    if refused:
+        return refused
+    kid = json_body().get("kid")
+    if keys.find(kid) is not None and kid == keys.signing_key().kid:
+        return error_response(400, "rotate first: the signing key cannot be retired")
+    key = keys.retire(kid)
+    if key is None:
+        return error_response(404, "no such live key")
+    return jsonify(message=f"Key {key.kid} retired: its tokens are refused.", keys=keyring_state())
+
+
+# RS256 mode: anyone may verify our tokens with only the public keys, published here as a JWK
+# Set (RFC 7517). HMAC keys are never published: whoever can verify an HS256 token can sign one.
+@bp.get("/.well-known/jwks.json")
+def jwks():
+    """The public keys of the live RS256 keys."""
+    return jsonify(keys.jwks())

@@ -1,0 +1,107 @@
+"""The article's express-jwt example, route for route: login, protected, admin, refresh, logout.
+
+The article protects every route with `app.use(jwt(...))`, which would also protect the login
+route that hands tokens out (an erratum). Here only the routes that need a token ask for one,
+with `@jwt_required()`: flask-jwt-extended's equivalent of express-jwt's middleware.
+"""
+
+from flask import jsonify, request
+from flask_jwt_extended import get_jwt, jwt_required
+
+from errors import error_response
+from extensions import db, limiter
+from models import User, authenticate
+
+from . import blocklist, bp, families, tokens
+
+# The lab may ask for a short-lived access token (to watch it expire); never a longer one.
+LAB_LIFETIME = (5, 900)
+
+
+def json_body():
+    """The request's JSON object, or {} (a list, a string or no JSON at all counts as empty)."""
+    data = request.get_json(silent=True)
+    return data if isinstance(data, dict) else {}
+
+
+def requested_lifetime(value):
+    """An access-token lifetime the lab asked for, clamped to 5 s to 15 min; None for the default."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return int(min(max(value, LAB_LIFETIME[0]), LAB_LIFETIME[1]))
+
+
+@bp.post("/login")
+@limiter.limit("10 per minute")
+def login():
+    """Check the password, then hand out an access token and a refresh token (a new family)."""
+    data = json_body()
+    user = authenticate(data.get("username"), data.get("password"))
+    if user is None:
+        return error_response(401, "invalid username or password")
+    pair = tokens.issue_pair(user, families.start(), requested_lifetime(data.get("lifetime")))
+    return jsonify(pair)
+
+
+@bp.get("/protected")
+@jwt_required(locations=["headers"])
+def protected():
+    """Any valid access token: the article's `/protected`."""
+    claims = get_jwt()
+    return jsonify(message="You are authenticated!", sub=claims["sub"], role=claims["role"], exp=claims["exp"])
+
+
+# The role comes from the token's `role` claim, which only a holder of the signing key can write.
+# It is the role at the moment of issue: a demotion takes effect when the token expires, or at
+# once if the user's tokens are revoked (that is the price of not asking the database).
+@bp.get("/admin")
+@jwt_required(locations=["headers"])
+def admin():
+    """Access tokens of admins only: 403 for everyone else."""
+    if get_jwt()["role"] != "admin":
+        challenge = 'Bearer realm="authlab", error="insufficient_scope", error_description="admin role required"'
+        return error_response(403, "admin role required", headers={"WWW-Authenticate": challenge})
+    return jsonify(message="Welcome, admin!", sub=get_jwt()["sub"])
+
+
+# Rotation: the presented refresh token is used up and a new pair of the same family comes
+# back. A refresh token presented a second time means a copy exists somewhere: the family
+# dies (families.py, JWT-6).
+@bp.post("/refresh")
+@limiter.limit("30 per minute")
+@jwt_required(refresh=True, locations=["headers"])
+def refresh():
+    """Exchange a refresh token (Authorization: Bearer) for a new access and refresh token."""
+    claims = get_jwt()
+    try:
+        families.redeem(claims)
+    except families.ReuseDetected:
+        return tokens.refuse("refresh token reused: the whole family is revoked, sign in again")
+    user = db.session.get(User, int(claims["sub"]))
+    return jsonify(tokens.issue_pair(user, claims["fam"]))
+
+
+# Logout is a revocation: the presented token's `jti` goes on the blocklist until its own `exp`,
+# and so does the family, so the refresh token of the same login dies with it (JWT-5). A refresh
+# token may also be sent in the body, as {"refresh_token": ...}, to be revoked by its own jti.
+@bp.post("/logout")
+@jwt_required(locations=["headers"], verify_type=False)
+def logout():
+    """Revoke the presented token(s) and their family."""
+    claims = get_jwt()
+    presented = [claims]
+    refresh_token = json_body().get("refresh_token")
+    if refresh_token is not None:
+        try:
+            other = tokens.check(refresh_token, "refresh")
+        except tokens.REFUSALS as exc:
+            return error_response(400, f"refresh_token not revoked: {exc}")
+        if other["sub"] != claims["sub"]:
+            return error_response(400, "refresh_token belongs to another user")
+        presented.append(other)
+    for token in presented:
+        blocklist.revoke(token["jti"], token["exp"], "logged out")
+    families.revoke(claims["fam"], "logged out")
+    return jsonify(
+        message="Signed out: these tokens are revoked.", revoked=[t["jti"] for t in presented], family=claims["fam"]
+    )

@@ -1,0 +1,48 @@
+// The token inspector's browser half: sends a token to POST /jwt/api/inspect (in the body, never
+// in a URL) and renders the server's verdicts in the shape of templates/jwt/macros.html.
+
+import { coloured, el } from "./jwt-token.js";
+
+export async function inspect(token) {
+  const response = await fetch("/jwt/api/inspect", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify({ token }),
+  });
+  return response.json();
+}
+
+export function checksList(result) {
+  const list = el("ol", { class: "checks", "data-checks": "" });
+  for (const check of result.checks) {
+    list.append(el("li", {}, el("span", { class: `verdict ${check.verdict}` }, check.verdict), " ", el("strong", {}, check.check), `: ${check.detail}`));
+  }
+  const final = el("p", { class: `final ${result.accepted ? "ok" : "bad"}`, "data-final": "" }, `${result.accepted ? "Accepted" : "Refused"}: ${result.reason}`);
+  return [list, final];
+}
+
+function decodedBlock(title, value) {
+  return el("div", {}, el("h3", {}, title), el("pre", { class: "decoded" }, value === null ? "(could not be decoded)" : JSON.stringify(value, null, 2)));
+}
+
+export function render(container, result) {
+  const children = [];
+  if (result.parts.length === 3) children.push(el("p", { class: "token", "data-inspected-token": "" }, ...coloured(result.parts.join("."))));
+  children.push(el("div", { class: "columns two" }, decodedBlock("Header (decoded, not trusted)", result.header), decodedBlock("Payload (decoded, not trusted)", result.payload)));
+  children.push(...checksList(result));
+  container.replaceChildren(...children);
+}
+
+export function init(getCurrentToken) {
+  const form = document.querySelector("[data-inspect-form]");
+  const container = document.querySelector("[data-inspect-result]");
+  const textarea = form.querySelector("textarea");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    render(container, await inspect(textarea.value));
+  });
+  document.querySelector("[data-inspect-current]").addEventListener("click", async () => {
+    textarea.value = getCurrentToken() || "";
+    render(container, await inspect(textarea.value));
+  });
+}

@@ -1,0 +1,25 @@
+// The JWT lab's memory: where this page keeps its tokens (JWT-7: in memory, never in the URL or
+// in localStorage). Reload the page and they are gone, by design.
+
+export const state = {
+  username: null,
+  access: null,
+  refresh: null,
+  previousRefresh: null, // the refresh token used up by the last refresh (for the replay demo)
+  revoked: null, // the access token revoked by the last logout (for the replay demo)
+};
+
+const listeners = new Set();
+
+export function onChange(listener) {
+  listeners.add(listener);
+}
+
+export function update(changes) {
+  Object.assign(state, changes);
+  for (const listener of listeners) listener(state);
+}
+
+export function bearer(token) {
+  return { Authorization: `Bearer ${token}` };
+}

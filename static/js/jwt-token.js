@@ -1,0 +1,67 @@
+// Reading a token needs no key: header and payload are only base64url-encoded JSON. These helpers
+// decode (without trusting) and display a token the way jwt.io taught everyone to read one.
+
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (key === "class") node.className = value;
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
+
+function b64urlJson(segment) {
+  try {
+    const base64 = segment.replace(/-/g, "+").replace(/_/g, "/");
+    const binary = atob(base64 + "=".repeat((4 - (base64.length % 4)) % 4));
+    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return null;
+  }
+}
+
+export function decode(token) {
+  const parts = String(token || "").split(".");
+  return { parts, header: b64urlJson(parts[0] || ""), payload: b64urlJson(parts[1] || "") };
+}
+
+// The token, coloured: header, payload, signature.
+export function coloured(token) {
+  const [header = "", payload = "", signature = ""] = String(token).split(".");
+  return [
+    el("span", { class: "tok-header" }, header),
+    ".",
+    el("span", { class: "tok-payload" }, payload),
+    ".",
+    el("span", { class: "tok-signature" }, signature),
+  ];
+}
+
+export function localTime(seconds) {
+  return new Date(seconds * 1000).toLocaleString();
+}
+
+// What each claim means, in plain words.
+const MEANING = {
+  iss: () => "issuer: who made the token (this app's URL). Checked.",
+  aud: () => "audience: who the token is for (this app's API). Checked: a token for another API is refused.",
+  sub: (v) => `subject: user id ${v}, a string as RFC 7519 requires.`,
+  role: (v) => `the role at sign-in (${v}): /jwt/admin reads it. Only the key holder can write it.`,
+  iat: (v) => `issued at ${localTime(v)}. A password change refuses every token issued before it.`,
+  exp: (v) => `expires at ${localTime(v)}. After that: 401, no leeway.`,
+  nbf: (v) => `not valid before ${localTime(v)}.`,
+  jti: () => "the token's unique id: what logout puts on the blocklist.",
+  type: (v) => `the kind of token (${v}): an access token cannot refresh, a refresh token cannot call the API.`,
+  fam: () => "the refresh family (this sign-in): reusing a refresh token revokes the whole family.",
+  csrf: () => "cookie mode only: the double-submit value the page must echo in X-CSRF-TOKEN.",
+};
+
+export function claimRows(tbody, payload) {
+  tbody.replaceChildren();
+  for (const [name, value] of Object.entries(payload || {})) {
+    const explain = MEANING[name] ? MEANING[name](value) : "a claim this app does not use.";
+    tbody.append(el("tr", {}, el("th", { scope: "row" }, el("code", {}, name)), el("td", {}, el("code", {}, JSON.stringify(value))), el("td", {}, explain)));
+  }
+}
