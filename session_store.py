@@ -5,13 +5,21 @@ private to the server: Flask-Session may decode older records with pickle, so no
 this app may ever write to it.
 """
 
+import json
+import os
+import re
+import struct
+from datetime import UTC, datetime, timedelta
+
 from cachelib import FileSystemCache
+from flask import current_app
 from flask_session.base import ServerSideSessionInterface
 from flask_session.cachelib import CacheLibSessionInterface
 from flask_session.redis import RedisSessionInterface
 from flask_session.sqlalchemy.sqlalchemy import SqlAlchemySessionInterface, create_session_model
 
 from extensions import db
+from models import WireRecord
 
 STORE_NAMES = {"sqlalchemy": "SQLite (Flask-SQLAlchemy)", "cachelib": "files (cachelib)", "redis": "Redis"}
 
@@ -21,8 +29,83 @@ STORE_NAMES = {"sqlalchemy": "SQLite (Flask-SQLAlchemy)", "cachelib": "files (ca
 _models = {}
 
 
-class SqlAlchemyStore(SqlAlchemySessionInterface):
-    """Flask-Session's SQLAlchemy store with its model declared once per process."""
+# What an id this app issued looks like: 32 random bytes, URL-safe base64 (43 characters).
+WELL_FORMED_ID = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
+class Hardened:
+    """Two fixes layered over each Flask-Session store.
+
+    1. SES-1: a cookie that is not shaped like an id this app issues is not even looked up;
+       the visitor gets a fresh id (an unknown, well-formed id gets one too: Flask-Session
+       looks it up, finds no record, and issues a new id rather than adopting it).
+    2. SES-3/SES-5: Flask-Session deletes the cookie without Secure, HttpOnly or SameSite;
+       the deletion is sent with the same flags as the cookie it replaces.
+    """
+
+    def open_session(self, app, request):
+        sid = request.cookies.get(self.get_cookie_name(app))
+        if sid is not None and not WELL_FORMED_ID.fullmatch(sid):
+            return self.session_class(sid=self._generate_sid(self.sid_length), permanent=self.permanent)
+        return super().open_session(app, request)
+
+    def save_session(self, app, session, response):
+        if not session and session.modified:
+            self._delete_session(self._get_store_id(session.sid))
+            delete_cookie(app, response, self.get_cookie_name(app), "SESSION")
+            response.vary.add("Cookie")
+        else:
+            super().save_session(app, session, response)
+        show_on_the_wire(response, self.get_cookie_name(app))
+
+
+def show_on_the_wire(response, name):
+    """Add the session's Set-Cookie to the wire panel's record of this response.
+
+    wire.py records a response in after_request, before Flask saves the session and sets
+    its cookie. The id itself is shortened: the page's script must not learn what HttpOnly
+    hides from it.
+    """
+    record_id = response.headers.get("X-Wire-Id")
+    lines = [line for line in response.headers.getlist("Set-Cookie") if line.startswith(f"{name}=")]
+    if not record_id or not lines:
+        return
+    stored = db.session.get(WireRecord, record_id)
+    if stored is None:
+        return
+    record = json.loads(stored.data)
+    for line in lines:
+        value, _, attributes = line.partition(";")
+        sid = value.split("=", 1)[1]
+        shown = f"{name}={sid[:6]}… ({len(sid)} characters, shortened on this page)" if sid else value
+        record["response"]["headers"].append(["Set-Cookie", f"{shown};{attributes}"])
+    stored.data = json.dumps(record)
+    db.session.commit()
+
+
+def delete_cookie(app, response, name, kind):
+    """Expire a cookie with the flags it was set with (kind: "SESSION" or "REMEMBER")."""
+    config = app.config
+    response.delete_cookie(
+        name,
+        path=config.get(f"{kind}_COOKIE_PATH") or "/",
+        domain=config.get(f"{kind}_COOKIE_DOMAIN") or None,
+        secure=config[f"{kind}_COOKIE_SECURE"],
+        httponly=config[f"{kind}_COOKIE_HTTPONLY"],
+        samesite=config[f"{kind}_COOKIE_SAMESITE"],
+    )
+
+
+class CacheLibStore(Hardened, CacheLibSessionInterface):
+    """Flask-Session's cachelib store (files in instance/sessions), hardened."""
+
+
+class RedisStore(Hardened, RedisSessionInterface):
+    """Flask-Session's Redis store, hardened."""
+
+
+class SqlAlchemyStore(Hardened, SqlAlchemySessionInterface):
+    """Flask-Session's SQLAlchemy store, hardened, with its model declared once per process."""
 
     def __init__(self, app, table, **common):
         if table not in _models:
@@ -48,12 +131,58 @@ def init_app(app):
         interface = SqlAlchemyStore(app, config["SESSION_SQLALCHEMY_TABLE"], **common)
     elif kind == "cachelib":
         cache = FileSystemCache(config["SESSION_FILE_DIR"], threshold=10_000, mode=0o600)
-        interface = CacheLibSessionInterface(app, client=cache, **common)
+        interface = CacheLibStore(app, client=cache, **common)
     elif kind == "redis":
         if "redis" not in app.extensions:
             raise ValueError("SESSION_TYPE=redis needs REDIS_URL")
-        interface = RedisSessionInterface(app, client=app.extensions["redis"], **common)
+        interface = RedisStore(app, client=app.extensions["redis"], **common)
     else:
         raise ValueError(f"SESSION_TYPE must be one of {sorted(STORE_NAMES)}, not {kind!r}")
     app.session_interface = interface
     app.extensions["session_store"] = kind
+
+
+def inspect(sid):
+    """The record under a session id exactly as the active store holds it, or None.
+
+    {"key", "expires" (ISO 8601 UTC), "raw" (what the store keeps, as hex), "format",
+    "data" (decoded)}: the lab page shows it beside the cookie that names it.
+    """
+    interface = current_app.session_interface
+    key = interface._get_store_id(sid)
+    kind = current_app.extensions["session_store"]
+    if kind == "sqlalchemy":
+        model = interface.sql_session_model
+        row = db.session.execute(db.select(model).filter_by(session_id=key)).scalar_one_or_none()
+        if row is None or row.expiry is None or row.expiry <= datetime.now(UTC).replace(tzinfo=None):
+            return None
+        raw, expires, fmt = bytes(row.data), row.expiry.replace(tzinfo=UTC), "msgpack in a BLOB column"
+        data = interface.serializer.decode(raw)
+    elif kind == "redis":
+        client = interface.client
+        raw, ttl = client.get(key), client.ttl(key)
+        if raw is None:
+            return None
+        expires = datetime.now(UTC) + timedelta(seconds=max(ttl, 0))
+        fmt, data = "msgpack under a key with a TTL", interface.serializer.decode(raw)
+    else:
+        cache = interface.cache
+        path = cache._get_filename(key)
+        try:
+            with open(path, "rb") as fh:
+                raw = fh.read()
+        except OSError:
+            return None
+        expiry = struct.unpack("I", raw[:4])[0]
+        data = cache.get(key)
+        if data is None:
+            return None
+        expires = datetime.fromtimestamp(expiry, UTC) if expiry else None
+        fmt = f"a file named by a hash of the key ({os.path.basename(path)}): 4-byte expiry, then a pickle"
+    return {
+        "key": key,
+        "expires": expires.isoformat(timespec="seconds") if expires else None,
+        "format": fmt,
+        "raw": raw.hex(),
+        "data": data,
+    }

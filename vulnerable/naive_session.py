@@ -1,5 +1,127 @@
-"""DELIBERATELY VULNERABLE: the naive twin of the session demo's defences. Development only."""
+"""DELIBERATELY VULNERABLE: the naive twin of the session demo's defences. Development only.
 
-from flask import Blueprint
+Sessions the way tutorials (and the article's express-session example) too often do them.
+Each flaw sits beside the line of the real code that avoids it:
+
+- Ids count up (1, 2, 3...): guess your neighbour's.       Real: 256 random bits (SES-1).
+- An id from the URL or a cookie is adopted, never issued:  Real: unknown ids are refused (SES-1).
+- Login keeps the id the visitor arrived with (fixation).   Real: a new id at login (SES-2).
+- The cookie is SameSite=None and has no HttpOnly.          Real: HttpOnly, SameSite=Lax (SES-3).
+- State changes need no CSRF token and no Origin check.     Real: security.check_cross_site_request.
+"""
+
+from flask import Blueprint, jsonify, make_response, redirect, render_template, request, url_for
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from extensions import db
+from models import authenticate
+from security import cross_site_allowed
 
 bp = Blueprint("naive_session", __name__, url_prefix="/vulnerable/session")
+
+# Two cookies with the same id, so the CSRF demo can compare SameSite=None with Lax.
+COOKIE_NONE = "naive_sid"
+COOKIE_LAX = "naive_sid_lax"
+
+
+class NaiveSession(db.Model):
+    """A session record whose id is a counter, or whatever the visitor brought."""
+
+    __tablename__ = "naive_sessions"
+
+    seq: Mapped[int] = mapped_column(primary_key=True)
+    sid: Mapped[str | None] = mapped_column(String(100), unique=True)
+    username: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(String(200))
+
+
+def find(sid):
+    return db.session.execute(db.select(NaiveSession).filter_by(sid=sid)).scalar_one_or_none() if sid else None
+
+
+def adopt(sid):
+    """FLAW: an id the server never issued becomes a session (SES-1 done wrong)."""
+    record = find(sid)
+    if record is None:
+        record = NaiveSession(sid=sid)
+        db.session.add(record)
+        db.session.commit()
+    return record
+
+
+def new_session():
+    """FLAW: the next id is the last one plus one."""
+    record = NaiveSession()
+    db.session.add(record)
+    db.session.flush()
+    record.sid = str(record.seq)
+    db.session.commit()
+    return record
+
+
+def current(cookie=COOKIE_NONE):
+    """FLAW: an id in the URL wins over the cookie, as PHP's session.use_trans_sid once did."""
+    return find(request.args.get("sid") or request.cookies.get(cookie))
+
+
+def with_cookies(response, sid):
+    """FLAW: no HttpOnly (script can read it), and SameSite=None (sent from any site)."""
+    response.set_cookie(COOKIE_NONE, sid, samesite="None", secure=True, httponly=False)
+    response.set_cookie(COOKIE_LAX, sid, samesite="Lax", httponly=False)
+    return response
+
+
+@bp.get("/")
+def page():
+    """The naive twin's page; `?sid=` plants an id, as a link from an attacker would."""
+    planted = request.args.get("sid", "")[:100]
+    record = adopt(planted) if planted else current()
+    response = make_response(render_template("session/naive.html", record=record))
+    return with_cookies(response, record.sid) if planted else response
+
+
+@bp.post("/login")
+@cross_site_allowed
+def login():
+    """FLAW: signs the user in under the id the browser arrived with (session fixation)."""
+    user = authenticate(request.form.get("username", ""), request.form.get("password", ""))
+    if user is None:
+        return render_template("session/naive.html", record=current(), error="Invalid username or password."), 401
+    record = current() or new_session()
+    record.username = user.username
+    db.session.commit()
+    return with_cookies(redirect(url_for("naive_session.page"), 303), record.sid)
+
+
+@bp.get("/whoami")
+def whoami():
+    """Whom an id belongs to. `?sid=` accepts any id at all: guess one."""
+    record = current()
+    return jsonify(sid=record.sid if record else None, user=record.username if record else None)
+
+
+@bp.post("/note")
+@cross_site_allowed
+def note():
+    """FLAW: a state change that trusts the cookie alone (no CSRF token, no Origin check)."""
+    cookie = COOKIE_LAX if request.args.get("cookie") == "lax" else COOKIE_NONE
+    record = current(cookie)
+    if record is None or record.username is None:
+        result = f"Refused: no signed-in {cookie} cookie arrived with this request."
+        return render_template("session/naive.html", record=record, result=result, refused=True), 401
+    record.note = request.form.get("note", "")[:200]
+    db.session.commit()
+    result = f"Note saved for {record.username}, trusting the {cookie} cookie alone: {record.note}"
+    return render_template("session/naive.html", record=record, result=result)
+
+
+@bp.post("/logout")
+@cross_site_allowed
+def logout():
+    """Forgets the user but keeps the id (and the record) alive."""
+    record = current()
+    if record is not None:
+        record.username = None
+        db.session.commit()
+    return redirect(url_for("naive_session.page"), 303)

@@ -1,6 +1,14 @@
-"""The session demo: the article's express-session example, with flask-login and Flask-Session."""
+"""The session demo: the article's express-session example, with flask-login and Flask-Session.
 
-from flask import Blueprint, render_template
+routes.py    the article's endpoints (login, protected, admin, logout) done right
+binding.py   a signed-in session works only in the browser that signed in
+timeouts.py  idle and absolute timeouts, enforced on the server (SES-4)
+remember.py  a hardened, revocable remember-me cookie (SES-6)
+lab.py       the lab page and the JSON it reads (the server-side record, the signed-cookie contrast)
+scaleout.py  the app and its replica: one store per instance, a shared store, JWTs
+"""
+
+from flask import Blueprint
 from flask_login import current_user
 
 from extensions import login_manager
@@ -10,16 +18,19 @@ bp = Blueprint("session", __name__, url_prefix="/session")
 
 
 def init_app(app):
+    from . import binding, lab, remember, routes, scaleout, timeouts  # noqa: F401  (routes register on bp)
+
     login_manager.user_loader(load_user)
+    # Before any view: end a session presented by another browser or past its timeouts,
+    # then let a remember-me cookie start a new one. After every response: set or clear
+    # the remember-me cookie.
+    app.before_request(binding.enforce)
+    app.before_request(timeouts.enforce)
+    app.before_request(remember.restore)
+    app.after_request(remember.update_cookie)
     app.register_blueprint(bp)
 
 
 def signed_in_user():
     """Who the server-side session names, for the header; None when signed out."""
     return current_user.username if current_user.is_authenticated else None
-
-
-@bp.get("/")
-def lab():
-    """The session lab page."""
-    return render_template("session/lab.html")

@@ -1,0 +1,54 @@
+"""The account page: change the password, and with it end every other session (PW-4)."""
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from blueprints.session import remember
+from blueprints.session.routes import sign_in
+from extensions import db, limiter
+from passwords import MAX_LENGTH, MIN_LENGTH, password_problems
+
+from . import bp
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def change_password():
+    """Change the password (PW-4): every other session, remember-me cookie and token ends."""
+    if not current_user.is_authenticated:
+        flash("Sign in (in the session lab) to change your password.")
+        return redirect(url_for("session.lab"), 303)
+    errors = {}
+    if request.method == "POST":
+        user = current_user._get_current_object()
+        errors = change_problems(user, request.form)
+        if not errors:
+            # User.set_password() rotates login_id (every session and remember-me cookie
+            # names the old one, so each is dead on its next request) and moves
+            # tokens_valid_after (every JWT issued before now is refused). The remember-me
+            # rows go too. This browser is then signed in again, under a new session id.
+            user.set_password(request.form["new_password"])
+            remember.revoke_all(user)
+            db.session.commit()
+            current_app.logger.info("password changed for %s", user.username)
+            sign_in(user)
+            flash("Password changed. Every other session, remember-me cookie and token of yours has ended.")
+            return redirect(url_for("pages.change_password"), 303)
+    status = 400 if errors else 200
+    return render_template("pages/account.html", errors=errors, min_length=MIN_LENGTH, max_length=MAX_LENGTH), status
+
+
+def change_problems(user, form):
+    """Why a password change is refused (empty when it may go ahead)."""
+    errors = {}
+    current, new, confirm = (form.get(k, "") for k in ("current_password", "new_password", "confirm"))
+    # The current password is asked for even in a fresh session: whoever finds the laptop
+    # unlocked must not be able to lock its owner out.
+    if not user.check_password(current):
+        errors["current_password"] = ["That is not your current password."]
+    problems = password_problems(new, user.username)
+    if problems:
+        errors["new_password"] = problems
+    elif new != confirm:
+        errors["confirm"] = ["The two passwords differ."]
+    return errors

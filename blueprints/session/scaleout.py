@@ -1,0 +1,158 @@
+"""Scale-out: the same browser credential sent to the app and to its replica.
+
+The article says sessions "scale poorly" and JWTs "work seamlessly across distributed
+systems". Here both claims meet two real instances (`make run`: :8000 and :8002). The page
+cannot call the replica itself (another origin, and this app grants no CORS), so this
+server forwards the browser's own cookie to both instances, as a load balancer would, and
+records each hop for the wire panel.
+
+(a) a store per instance: the replica has never heard of the session;
+(b) the shared store (the SQLite file both instances open, or Redis): both know it;
+(c) JWT: both verify the token with the shared key and no shared state, but a logout on
+    one instance reaches the other only through the shared blocklist.
+"""
+
+import json
+import secrets
+from pathlib import Path
+
+import requests
+from cachelib import FileSystemCache
+from flask import current_app, jsonify, request
+from flask_login import current_user
+
+from wire import exchange_from_requests
+
+from . import bp
+from .routes import api_error, credentials, unauthorized
+
+HOP_TIMEOUT = 5  # seconds; an instance that does not answer is reported, not waited for
+INSTANCE_COOKIE = "instance_session"
+MASKED = "*** (masked)"
+
+
+def forward(method, url, cookies=None, **kwargs):
+    """One hop to an instance, carrying the browser's cookies and User-Agent; (status, record).
+
+    flask-login's strong protection binds a session to the browser's address and
+    User-Agent, so a load balancer passes them on; so does this.
+    """
+    headers = {"User-Agent": request.headers.get("User-Agent", ""), **kwargs.pop("headers", {})}
+    try:
+        response = requests.request(method, url, cookies=cookies, headers=headers, timeout=HOP_TIMEOUT, **kwargs)
+    except requests.RequestException as exc:
+        return None, {"error": f"{url} did not answer ({type(exc).__name__}). Is it running (make run)?"}
+    return response, exchange_from_requests(response, hop="app server to instance")
+
+
+def step(label, response, record, expect):
+    """One line of the demo: what was asked, what the instance said, and whether it was expected."""
+    if response is None:
+        return {"label": label, "status": None, "body": record, "expected": False, "record": None}
+    try:
+        body = response.json()
+    except ValueError:
+        body = {"text": response.text[:200]}
+    status = response.status_code
+    return {"label": label, "status": status, "body": body, "expected": status == expect, "record": record}
+
+
+def instances():
+    config = current_app.config
+    return (("app", config["APP_URL"]), ("replica", config["REPLICA_URL"]))
+
+
+def instance_store():
+    """This instance's own session store, a folder no other instance reads (case a)."""
+    folder = Path(current_app.instance_path) / f"sessions-{current_app.config['INSTANCE_NAME']}"
+    return FileSystemCache(str(folder), threshold=1000, default_timeout=3600, mode=0o600)
+
+
+@bp.post("/scaleout/per-instance")
+def per_instance():
+    """(a) The session is kept in the app's own store; the replica cannot find it."""
+    if not current_user.is_authenticated:
+        return unauthorized()
+    sid = secrets.token_urlsafe(32)
+    instance_store().set(sid, {"user": current_user.username})
+    steps = [
+        step(
+            f"GET /session/scaleout/whoami on the {name}",
+            *forward("GET", f"{url}/session/scaleout/whoami", {INSTANCE_COOKIE: sid}),
+            expect,
+        )
+        for (name, url), expect in zip(instances(), (200, 401), strict=True)
+    ]
+    response = jsonify(case="per-instance", steps=steps)
+    response.set_cookie(
+        INSTANCE_COOKIE,
+        sid,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        path="/session/scaleout",
+    )
+    return response
+
+
+@bp.get("/scaleout/whoami")
+def instance_whoami():
+    """Whom this instance's own store knows under the instance_session cookie."""
+    sid = request.cookies.get(INSTANCE_COOKIE, "")
+    found = instance_store().get(sid) if 0 < len(sid) <= 64 else None
+    name = current_app.config["INSTANCE_NAME"]
+    if not found:
+        return api_error(401, "Unauthorized", f"The {name}'s own store has no session under this id.")
+    return jsonify(instance=name, user=found["user"])
+
+
+@bp.post("/scaleout/shared")
+def shared():
+    """(b) The session is in the store every instance opens: both know who it is."""
+    if not current_user.is_authenticated:
+        return unauthorized()
+    name = current_app.config["SESSION_COOKIE_NAME"]
+    cookie = {name: request.cookies.get(name, "")}
+    steps = [
+        step(f"GET /session/whoami on the {instance}", *forward("GET", f"{url}/session/whoami", cookie), 200)
+        for instance, url in instances()
+    ]
+    return jsonify(case="shared", steps=steps)
+
+
+@bp.post("/scaleout/jwt")
+def jwt_case():
+    """(c) JWT: both instances verify the token alone; revocation needs the shared blocklist."""
+    body = credentials() or {}
+    login = {"username": body.get("username"), "password": body.get("password")}
+    (_, app_url), (_, replica_url) = instances()
+    response, record = forward("POST", f"{app_url}/jwt/login", json=login)
+    steps = [step("POST /jwt/login on the app", response, mask_password(record), 200)]
+    if response is None or response.status_code != 200:
+        return jsonify(case="jwt", steps=steps)
+    token = response.json().get("access_token", "")
+    bearer = {"Authorization": f"Bearer {token}"}
+    for name, url in instances():
+        steps.append(
+            step(f"GET /jwt/protected on the {name}", *forward("GET", f"{url}/jwt/protected", headers=bearer), 200)
+        )
+    steps.append(step("POST /jwt/logout on the app", *forward("POST", f"{app_url}/jwt/logout", headers=bearer), 200))
+    steps.append(
+        step(
+            "GET /jwt/protected on the replica, after logout",
+            *forward("GET", f"{replica_url}/jwt/protected", headers=bearer),
+            401,
+        )
+    )
+    return jsonify(case="jwt", steps=steps)
+
+
+def mask_password(record):
+    """The recorded login body, with the password replaced: the wire panel shows the rest."""
+    try:
+        sent = json.loads(record["request"]["body"])
+        sent["password"] = MASKED
+        record["request"]["body"] = json.dumps(sent)
+    except (KeyError, TypeError, ValueError):
+        pass
+    return record

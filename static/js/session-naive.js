@@ -1,0 +1,3 @@
+// The naive twin's page shows what any script on it can read: its cookie has no HttpOnly.
+const out = document.querySelector("[data-naive-cookies]");
+if (out) out.textContent = document.cookie || "(nothing: no readable cookies)";

@@ -1,0 +1,113 @@
+"""The session lab in a real browser, including the attacker's origin: what the pages show."""
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def session_cookie(page, name="session"):
+    found = [c for c in page.context.cookies() if c["name"] == name]
+    return found[0] if found else None
+
+
+def test_the_lab_signs_in_shows_the_server_side_and_replays_a_dead_cookie(live, page):
+    page.goto(live.app_url + "/session/")
+    assert page.locator("[data-store]").inner_text() == "SQLite (Flask-SQLAlchemy)"
+    page.get_by_label("Username").fill("bob")
+    page.get_by_label("Password", exact=True).fill("thebuilder")
+    page.get_by_role("button", name="Sign in (JSON from the page)").click()
+    page.locator('[data-whoami="session"]', has_text="bob").wait_for()
+
+    # The id changed at login (SES-2): the page lists the anonymous id and the new one.
+    history = page.locator("[data-id-history] li")
+    history.nth(1).wait_for()
+    assert "anonymous" in history.nth(0).inner_text() and "signed in as bob" in history.nth(1).inner_text()
+    assert history.nth(0).inner_text()[:6] != history.nth(1).inner_text()[:6]
+    assert '"_user_id"' in page.locator("[data-record-data]").inner_text()
+    cookie = session_cookie(page)
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    # The wire panel shows the login's Set-Cookie line, attribute by attribute.
+    assert "HttpOnly: page scripts cannot read it" in page.locator("#session-wire").inner_text()
+
+    page.get_by_role("button", name="GET /session/admin").click()
+    page.locator("[data-call-result]", has_text="403").wait_for()
+
+    page.get_by_role("button", name="Show the signed cookie").click()
+    page.locator("[data-client-decoded]", has_text='"user": "bob"').wait_for()
+    page.get_by_role("button", name="Forge it: make me an admin").click()
+    forge = page.locator("[data-forge-result]")
+    forge.locator(".verdict.pass").wait_for()
+    assert "refused" in forge.inner_text()
+
+    page.get_by_role("button", name='Run the "injected" script').click()
+    xss = page.locator("[data-xss-result]")
+    xss.get_by_text("POST /session/note from the same script → 200").wait_for()
+    assert "session=" not in xss.inner_text().split("\n")[0]
+
+    page.get_by_role("button", name="Log out, then replay the old cookie").click()
+    steps = page.locator("[data-replay-steps] li")
+    steps.nth(2).wait_for()
+    assert "→ 401" in steps.nth(2).inner_text()
+    assert page.locator("[data-replay-steps] .verdict.fail").count() == 0
+    page.locator('[data-whoami="session"]', has_text="signed out").wait_for()
+
+
+def test_scale_out_from_the_lab_page(live, page):
+    page.goto(live.app_url + "/session/")
+    page.get_by_label("Password", exact=True).fill("wonderland")
+    page.get_by_role("button", name="Sign in (form post)").click()
+    page.locator(".flash", has_text="Signed in as alice").wait_for()
+    for case in ("(a) A store per instance", "(b) The shared store", "(c) JWT on both"):
+        if case.startswith("(c)"):
+            page.get_by_label("Password", exact=True).fill("wonderland")  # the JWT login needs it
+        page.get_by_role("button", name=case).click()
+        page.locator("[data-scale-result] .verdict").wait_for()
+        result = page.locator("[data-scale-result]")
+        assert "as expected" in result.inner_text(), page.locator("[data-scale-steps]").inner_text()
+        page.locator("[data-scale-result]").evaluate("node => node.replaceChildren()")
+    assert live.replica_url in page.locator("#session-wire").inner_text()
+
+
+def test_fixation_and_csrf_from_the_attacker_site(live, page):
+    # Session fixation against the naive twin: Mallory's link plants her id, the victim signs in.
+    page.goto(live.attacker_url + "/attack/session-fixation")
+    planted = page.locator("[data-planted-id]").first.inner_text()
+    use_link = page.locator('[data-fixation-link="use"]').get_attribute("href")
+    page.locator('[data-fixation-link="naive"]').click()
+    assert page.locator("[data-naive-sid]").inner_text() == planted
+    page.get_by_label("Password").fill("wonderland")
+    page.get_by_role("button", name="Sign in to the naive twin").click()
+    assert page.locator("[data-naive-user]").inner_text() == "alice"
+    assert f"naive_sid={planted}" in page.locator("[data-naive-cookies]").inner_text()  # no HttpOnly
+    page.goto(use_link)
+    assert json.loads(page.locator("body").inner_text())["user"] == "alice"  # Mallory is alice now
+
+    # The same link against the real lab: the id is ignored, and sign-in issues a fresh one.
+    page.goto(live.attacker_url + "/attack/session-fixation")
+    page.locator('[data-fixation-link="real"]').click()
+    page.locator("[data-planted-note]").wait_for()
+    page.get_by_label("Password", exact=True).fill("wonderland")
+    page.get_by_role("button", name="Sign in (form post)").click()
+    page.locator(".flash", has_text="with a new session id").wait_for()
+    assert session_cookie(page)["value"] != page.evaluate("new URLSearchParams(location.search).get('sid')")
+    assert session_cookie(page)["httpOnly"]
+
+    # CSRF from the attacker's site: SameSite=None falls, Lax holds, the real code refuses.
+    page.goto(live.attacker_url + "/attack/session-csrf")
+    page.locator('[data-attack="naive-none"]').click()
+    assert "Note saved for alice" in page.locator("[data-naive-result]").inner_text()
+    page.goto(live.attacker_url + "/attack/session-csrf")
+    page.locator('[data-attack="naive-lax"]').click()
+    assert "Refused" in page.locator("[data-naive-result]").inner_text()
+    for attack in ("real", "real-logout"):
+        page.goto(live.attacker_url + "/attack/session-csrf")
+        with page.expect_navigation() as navigation:
+            page.locator(f'[data-attack="{attack}"]').click()
+        assert navigation.value.status == 400
+        assert "Cross-site request refused" in page.locator("main").inner_text()
+    page.goto(live.app_url + "/session/")
+    assert page.locator('[data-whoami="session"]').inner_text() == "alice"
+    page.locator("[data-record-data]", has_text="_user_id").wait_for()
+    assert "posted by the attacker" not in page.locator("[data-record-data]").inner_text()
