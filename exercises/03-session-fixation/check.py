@@ -17,7 +17,7 @@ def session_id(client):
 
 def test_login_signs_the_user_in(app):
     client = app.test_client()
-    assert client.post("/login", json=ALICE).status_code == 200
+    assert client.post("/login", json=ALICE).status_code == 200, "alice's correct password was refused at /login."
     me = client.get("/me")
     assert me.status_code == 200 and me.get_json() == {"user": "alice"}, (
         "After a successful login, /me should answer 200 with {'user': 'alice'}: the login must "
@@ -27,7 +27,8 @@ def test_login_signs_the_user_in(app):
 
 def test_a_wrong_password_signs_nobody_in(app):
     client = app.test_client()
-    assert client.post("/login", json={"username": "alice", "password": "guess"}).status_code == 401
+    response = client.post("/login", json={"username": "alice", "password": "guess"})
+    assert response.status_code == 401, f"A wrong password got {response.status_code} at /login instead of 401."
     assert client.get("/me").status_code == 401, "A failed login left someone signed in."
 
 

@@ -75,7 +75,9 @@ def test_an_unknown_client_gets_an_error_page_not_a_redirect(client):
 
 
 def test_the_check_itself_is_exact(ex):
-    assert ex.redirect_uri_allowed("notes-app", NOTES) is True
+    assert ex.redirect_uri_allowed("notes-app", NOTES) is True, (
+        "redirect_uri_allowed() should return True for a registered URI, given exactly."
+    )
     assert not ex.redirect_uri_allowed("notes-app", NOTES + "/"), (
         "redirect_uri_allowed() accepts the registered URI with a '/' added: exact means exact."
     )

@@ -55,7 +55,7 @@ def test_a_token_signed_before_a_rotation_still_verifies(ring):
             f"After one rotation, a token signed a minute ago was refused ({error}): everybody would be logged "
             "out at every rotation. Verify with the key its kid names, while that key is live."
         ) from error
-    assert claims["sub"] == "alice"
+    assert claims["sub"] == "alice", "verify() should return the token's claims."
 
 
 def test_new_tokens_name_the_new_key(ring):
