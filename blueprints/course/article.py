@@ -6,6 +6,7 @@ read from the app's own modules at render time, so the page can never drift from
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from flask import abort, render_template
@@ -211,8 +212,11 @@ def line_of(code, fragment):
     raise LookupError(f"no line contains {fragment!r}")
 
 
-def highlight_lines(code, lexer, marks=frozenset()):
-    """Highlighted code with line anchors; marked lines carry the erratum class."""
+@lru_cache(maxsize=64)
+def highlight_lines(code, lexer_name, marks=frozenset()):
+    """Highlighted code with line anchors; marked lines carry the erratum class (cached: the
+    same code is highlighted once, and edited code is new code)."""
+    lexer = PythonLexer() if lexer_name == "python" else JavascriptLexer()
     lines = highlight(code, lexer, HtmlFormatter(nowrap=True)).rstrip("\n").split("\n")
     out = []
     for number, line in enumerate(lines, start=1):
@@ -254,12 +258,12 @@ def article(slug):
     flask_parts = []
     for _, mapping, url in rows:
         if (mapping.flask, url) not in [(p[0], p[1]) for p in flask_parts]:
-            flask_parts.append((mapping.flask, url, highlight_lines(flask_code(*mapping.flask), PythonLexer())))
+            flask_parts.append((mapping.flask, url, highlight_lines(flask_code(*mapping.flask), "python")))
     return render_template(
         "course/article.html",
         example=example,
-        original=highlight_lines(original, JavascriptLexer(), {line for line, _ in errata}),
-        corrected=highlight_lines(corrected, JavascriptLexer()),
+        original=highlight_lines(original, "javascript", frozenset(line for line, _ in errata)),
+        corrected=highlight_lines(corrected, "javascript"),
         errata=errata,
         rows=rows,
         flask_parts=flask_parts,

@@ -8,6 +8,8 @@ anchor on every line (`#L12`, ranges `#L12-L30`). The module docstring opens the
 import ast
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 import markdown
 from markupsafe import Markup, escape
@@ -86,4 +88,11 @@ def sections(text, filename, suffix):
 
 
 def render(file, path):
+    return cached_sections(str(file), file.stat().st_mtime)
+
+
+@lru_cache(maxsize=128)
+def cached_sections(filename, _mtime):
+    """Highlighting is the slow part of a page: done once per version of a file."""
+    file = Path(filename)
     return sections(file.read_text(errors="replace"), file.name, file.suffix)
