@@ -4,7 +4,10 @@ It runs on another host name (127.0.0.1:8001, the app is on localhost:8000), kee
 users, clients, codes and tokens in its own SQLite database, and never imports the app's code.
 """
 
+import sqlite3
+
 from flask import Flask
+from sqlalchemy import event
 
 from . import settings, web
 from .models import db, seed
@@ -17,16 +20,26 @@ def create_app(test_config=None):
     # Settings: defaults, the environment, the provider's own secrets and signing key.
     settings.load(app, test_config)
 
-    # Its own store: users, clients, authorization codes, tokens.
+    # Its own store: users, clients, grants, authorization codes, tokens.
     db.init_app(app)
+    with app.app_context():
+        event.listen(db.engine, "connect", tune_sqlite)
 
-    # Every response: security headers, error pages without tracebacks.
+    # Every response: security headers, CSRF tokens on forms, throttling, error pages.
     web.init_app(app)
 
-    # Pages: home and sign-in.
-    from . import views
+    # The OAuth 2.0 / OpenID Connect wiring (oauth2.py), then its pages and endpoints.
+    from . import console, oauth2, views
 
+    oauth2.config_oauth(app)
     app.register_blueprint(views.bp)
+    app.register_blueprint(console.bp)
+
+    # A deliberately naive twin of this provider for the attack bench: never in production.
+    if app.config["ENABLE_ATTACK_DEMOS"]:
+        from . import naive_provider
+
+        app.register_blueprint(naive_provider.bp)
 
     # First start: tables, the two demo users, the app's client registration.
     with app.app_context():
@@ -34,3 +47,13 @@ def create_app(test_config=None):
         seed(app)
 
     return app
+
+
+def tune_sqlite(dbapi_connection, _record):
+    """WAL: readers do not wait for the writer; a busy database makes callers wait, not fail."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

@@ -1,12 +1,20 @@
-"""The provider's own tables: its users (and, in oauth2.py's wiring, clients, codes, tokens)."""
+"""The provider's own tables: its users, the clients registered with it, the grants users
+gave, the authorization codes and the tokens. authlib's SQLAlchemy mixins supply the columns
+its grant classes read; the comments say what this provider adds on top."""
 
+import hashlib
+import hmac
+import json
 import secrets
+import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from authlib.integrations.sqla_oauth2 import OAuth2AuthorizationCodeMixin, OAuth2ClientMixin, OAuth2TokenMixin
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -56,8 +64,107 @@ def authenticate(username, password):
     return user if ok and user else None
 
 
+# What each scope lets a client see, in the words the consent page shows the user.
+SCOPES = {
+    "openid": "Sign you in: learn a stable, opaque identifier for your account here.",
+    "profile": "See your name and username.",
+    "email": "See your email address.",
+}
+
+# Authorization codes live at most five minutes (AS-3; RFC 6749 §4.1.2 suggests ten at most).
+CODE_LIFETIME = 300
+
+
+def secret_digest(secret):
+    """Client secrets are stored as SHA-256 digests: 256 random bits need no slow hash."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class Client(db.Model, OAuth2ClientMixin):
+    """A registered application (the Auth Lab app is one; the console registers others)."""
+
+    __tablename__ = "provider_clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("provider_users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def set_secret(self, secret):
+        """Keep only a digest: the console shows the secret once and can never show it again."""
+        self.client_secret = secret_digest(secret)
+
+    def check_client_secret(self, client_secret):
+        return bool(self.client_secret) and hmac.compare_digest(self.client_secret, secret_digest(client_secret))
+
+    # AS-1: the redirect URI must equal a registered one, character for character. No prefix,
+    # no "same host", no wildcard: each of those has sent codes to attackers.
+    def check_redirect_uri(self, redirect_uri):
+        return any(hmac.compare_digest(redirect_uri.encode(), uri.encode()) for uri in self.redirect_uris)
+
+    # No default either: a request must name its redirect URI, so the check above always runs.
+    def get_default_redirect_uri(self):
+        return None
+
+
+class Grant(db.Model):
+    """One consent: a user let a client act for them with these scopes. The tokens issued
+    from it form one family: revoking the grant (or a detected replay) revokes them all."""
+
+    __tablename__ = "provider_grants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("provider_users.id"))
+    client_id: Mapped[str] = mapped_column(String(48))
+    scope: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    revoked_because: Mapped[str | None] = mapped_column(String(255), default=None)
+
+    def revoke(self, because):
+        """Revoke this grant and every token issued under it, at once."""
+        now = int(time.time())
+        self.revoked_at = self.revoked_at or utcnow()
+        self.revoked_because = self.revoked_because or because
+        for token in db.session.execute(db.select(Token).filter_by(grant_id=self.id)).scalars():
+            token.access_token_revoked_at = token.access_token_revoked_at or now
+            token.refresh_token_revoked_at = token.refresh_token_revoked_at or now
+
+
+class AuthorizationCode(db.Model, OAuth2AuthorizationCodeMixin):
+    """A code handed to the browser. Used codes are kept (marked, not deleted) so a second
+    use is recognised as a replay and can revoke what the first use issued (AS-3)."""
+
+    __tablename__ = "provider_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("provider_users.id"))
+    grant_id: Mapped[int] = mapped_column(ForeignKey("provider_grants.id"))
+    issued_at: Mapped[float] = mapped_column(default=time.time)
+    used_at: Mapped[float | None] = mapped_column(default=None)
+
+    def is_expired(self):
+        return self.issued_at + CODE_LIFETIME < time.time()
+
+
+class Token(db.Model, OAuth2TokenMixin):
+    """An access token with its refresh token. A rotated refresh token is marked revoked,
+    not deleted, so its reuse is recognised (AS-5)."""
+
+    __tablename__ = "provider_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("provider_users.id"))
+    grant_id: Mapped[int | None] = mapped_column(ForeignKey("provider_grants.id"))
+
+    def get_user(self):
+        return db.session.get(User, self.user_id)
+
+    def get_client(self):
+        return db.session.execute(db.select(Client).filter_by(client_id=self.client_id)).scalar_one_or_none()
+
+
 def seed(app):
-    """Create the demo users once; later starts keep them."""
+    """Create the demo users and the app's client registration once; later starts keep them."""
     for username, password, name, email in DEMO_USERS:
         if db.session.execute(db.select(User).filter_by(username=username)).scalar_one_or_none():
             continue
@@ -66,6 +173,50 @@ def seed(app):
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
+    seed_builtin_client(app)
+
+
+def seed_builtin_client(app):
+    """Register the Auth Lab app as a client, with its two redirect URIs, exactly (AS-1).
+
+    The secret comes from BUILTIN_CLIENT_SECRET; in development it is generated once and handed
+    to the app through instance/provider/builtin-client.json (settings.write_registration).
+    """
+    from . import settings
+
+    config = app.config
+    client_id = config["BUILTIN_CLIENT_ID"]
+    secret = config["BUILTIN_CLIENT_SECRET"] or registered_secret(config) or new_token()
+    client = db.session.execute(db.select(Client).filter_by(client_id=client_id)).scalar_one_or_none()
+    if client is None:
+        client = Client(client_id=client_id, client_id_issued_at=int(time.time()))
+        db.session.add(client)
+    client.set_secret(secret)
+    client.set_client_metadata(
+        {
+            "client_name": "Auth Lab (the teaching app)",
+            "client_uri": config["APP_URL"],
+            "redirect_uris": [f"{config['APP_URL']}/oauth/callback", f"{config['REPLICA_URL']}/oauth/callback"],
+            "grant_types": ["authorization_code", "refresh_token"],
+            "response_types": ["code"],
+            "scope": " ".join(SCOPES),
+            "token_endpoint_auth_method": "client_secret_basic",  # nosec B105
+        }
+    )
+    db.session.commit()
+    if config["ENV_NAME"] != "production":
+        settings.write_registration(app, client_id, secret)
+
+
+def registered_secret(config):
+    """The development secret handed to the app earlier, so a restart keeps it."""
+    try:
+        values = json.loads(Path(config["REGISTRATION_FILE"]).read_text())
+    except (OSError, ValueError):
+        return None
+    if values.get("client_id") != config["BUILTIN_CLIENT_ID"]:
+        return None
+    return values.get("client_secret")
 
 
 def new_token(nbytes=32):

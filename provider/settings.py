@@ -39,6 +39,18 @@ DEFAULTS = {
     # The app's client registration (see seed()); from the environment when set.
     "BUILTIN_CLIENT_ID": "authlab-app",
     "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"timeout": 15}},
+    # Access tokens live ten minutes; refresh tokens a day, rotated at every use (AS-5).
+    "OAUTH2_TOKEN_EXPIRES_IN": {"authorization_code": 600, "refresh_token": 600},  # nosec B105
+    "OAUTH2_REFRESH_TOKEN_LIFETIME": 24 * 3600,
+    # Flask-WTF's tokens expire with the page after an hour; Flask-Limiter counts in memory.
+    "WTF_CSRF_TIME_LIMIT": 3600,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "LOGIN_RATE_LIMIT": "10 per minute",
+    "TOKEN_RATE_LIMIT": "60 per minute",  # nosec B105
+    # The deliberately naive twin of this provider (provider/naive_provider.py) exists for the
+    # attack bench only; production never routes it.
+    "ENABLE_ATTACK_DEMOS": True,
 }
 
 
@@ -57,8 +69,11 @@ def load(app, test_config=None):
     config.update(test_config or {})
     for name in ("PROVIDER_URL", "APP_URL", "REPLICA_URL"):
         config[name] = config[name].rstrip("/")
+    # Tests switch throttling on only where they test it (as the app's TestConfig does).
+    config.setdefault("RATELIMIT_ENABLED", config["ENV_NAME"] != "test")
     if config["ENV_NAME"] == "production":
         refuse_unsafe_production(config)
+        config["ENABLE_ATTACK_DEMOS"] = False
         config["SESSION_COOKIE_SECURE"] = True
         config["HSTS_SECONDS"] = 365 * 24 * 3600
         return

@@ -1,7 +1,19 @@
 """The provider's own response hardening and error pages (it shares no code with the app)."""
 
 from flask import current_app, jsonify, make_response, render_template, request
+from flask.globals import request_ctx
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+# Its own synchronizer tokens for the login, consent and console forms (AS-7, PW-5): a forged
+# cross-site post cannot sign a user in here, approve a grant or register a client.
+csrf = CSRFProtect()
+
+# Its own throttling for the login form and the token endpoint (PW-3): password guessing and
+# code or refresh-token guessing both answer 429 after a few tries a minute.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 # No script from anywhere but here, and never inside a frame: a framed login or consent
 # page could be clickjacked into approving a grant (AS-7).
@@ -12,6 +24,8 @@ CSP = (
 
 
 def init_app(app):
+    csrf.init_app(app)
+    limiter.init_app(app)
     app.after_request(harden)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, unexpected_error)
@@ -42,6 +56,10 @@ def http_error(exc):
     description = exc.description if status < 500 else "The provider hit an error."
     if wants_json():
         response = jsonify(error=exc.name.lower().replace(" ", "_"), error_description=description)
+    elif request_ctx.url_adapter is None:
+        # Refused before routing (a Host header no URL can be built for): a bare page, no links.
+        response = make_response(f"{status} {exc.name}: {description}\n")
+        response.mimetype = "text/plain"
     else:
         response = make_response(
             render_template("provider/error.html", status=status, name=exc.name, description=description)
