@@ -177,3 +177,11 @@ def test_naive_twin_logout_keeps_the_id_alive(client):
 
 def test_naive_twin_wrong_password_is_401(client):
     assert naive_login(client, "alice", "wrong").status_code == 401
+
+
+def test_the_record_hands_the_page_a_fresh_csrf_token_after_a_fetch_login(client):
+    client.get("/session/")
+    login(client)  # by fetch: the session, and the CSRF secret in it, start afresh
+    token = client.get("/session/lab/record").get_json()["csrf_token"]
+    form = {"csrf_token": token, "username": "bob", "password": "thebuilder"}
+    assert client.post("/session/login", data=form).status_code == 303

@@ -7,6 +7,7 @@ import zlib
 from flask import current_app, jsonify, render_template, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, logout_user
+from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature
 
 import session_store
@@ -52,6 +53,9 @@ def record():
     """The session as the server holds it: the cookie's id, the record under it, the clocks."""
     sid = getattr(session, "sid", None)
     stored = session_store.inspect(sid) if sid else None
+    # A sign-in or logout by fetch empties the session, and the CSRF secret with it: the
+    # page's forms get a fresh token from here (same-origin script only: no CORS, HDR-4).
+    token = generate_csrf()
     if stored:
         stored["key"] = current_app.session_interface.key_prefix + fingerprint(sid)
     return jsonify(
@@ -66,6 +70,7 @@ def record():
         role=current_user.role if current_user.is_authenticated else None,
         timeouts=timeouts.remaining(),
         remembered=bool(session.get("_remembered")),
+        csrf_token=token,
     )
 
 

@@ -47,6 +47,7 @@ export async function refreshRecord() {
   text("[data-record-format]", record ? `${state.store}: ${record.format}.` : "");
   text("[data-record-raw]", record ? record.raw.match(/.{1,64}/g).join("\n") : "");
   text("[data-store]", state.store);
+  for (const input of document.querySelectorAll('input[name="csrf_token"]')) input.value = state.csrf_token;
   setWhoami("session", state.user);
   startCountdown(state.timeouts);
   return state;
