@@ -66,6 +66,18 @@ $(EXERCISE_NUMBERS):
 	@:
 # --- end of the exercises block ----------------------------------------------------------
 
+# --- Notebooks (notebooks/README.md) -----------------------------------------------------
+# The project's Python becomes the Jupyter kernel of .venv (--sys-prefix: inside .venv, not
+# in the user's ~/.local), and JUPYTER_PATH lists .venv's kernels first, so a "python3" kernel
+# from the user's own Jupyter configuration cannot shadow it. The suite does not need this:
+# tests/test_notebooks.py runs its kernels with the interpreter that runs pytest.
+.PHONY: notebooks
+
+notebooks: $(STAMP) ## Open the Jupyter notebooks (notebooks/README.md says in what order)
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (Auth Lab)" >/dev/null
+	JUPYTER_PATH="$(CURDIR)/$(VENV)/share/jupyter" $(BIN)/jupyter notebook --notebook-dir=notebooks
+# --- end of the notebooks block ----------------------------------------------------------
+
 clean: ## Remove caches and test leftovers (keeps instance/ and the venv)
 	rm -rf .pytest_cache .ruff_cache .hypothesis test-artifacts
 	find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +
