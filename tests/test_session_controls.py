@@ -58,9 +58,15 @@ def test_ses_4_the_demo_profile_uses_the_short_timeouts(app, client):
     assert client.get("/session/admin").status_code == 401
 
 
-def test_ses_4_an_unknown_profile_name_gets_the_standard_timeouts(client):
-    login(client, timeouts="forever")
+@pytest.mark.parametrize("profile", ["forever", ["demo"], {"idle": 10**9}, None, 7])
+def test_ses_4_an_unknown_profile_gets_the_standard_timeouts(client, profile):
+    assert login(client, timeouts=profile).status_code == 200
     assert client.get("/session/lab/record").get_json()["timeouts"]["profile"] == "standard"
+
+
+@pytest.mark.parametrize("remember", [["on"], {"x": 1}, "yes", 1])
+def test_ses_6_odd_remember_values_do_not_break_sign_in(client, remember):
+    assert login(client, remember=remember).status_code == 200
 
 
 def test_ses_4_an_expired_session_is_deleted_from_the_store(app, client):

@@ -23,7 +23,7 @@ def start(profile="standard"):
     """Start both clocks of a freshly signed-in session."""
     now = int(time.time())
     session["_created"] = session["_seen"] = now
-    session["_timeouts"] = profile if profile in PROFILES else "standard"
+    session["_timeouts"] = profile if isinstance(profile, str) and profile in PROFILES else "standard"
 
 
 def limits():
