@@ -18,8 +18,13 @@ bp = Blueprint("jwt", __name__, url_prefix="/jwt")
 
 def init_app(app):
     # Importing the modules registers their tables, loaders and routes.
-    from . import cookies, lab, models, routes, tokens  # noqa: F401
+    from . import cookies, keys, lab, models, routes, tokens  # noqa: F401
 
+    # A typo in JWT_ALGORITHM would otherwise surface as an error at the first sign-in.
+    if app.config["JWT_ALGORITHM"] not in keys.ALGORITHMS:
+        from config import UnsafeConfiguration
+
+        raise UnsafeConfiguration(f"JWT_ALGORITHM must be one of {', '.join(keys.ALGORITHMS)}")
     app.register_blueprint(bp)
 
 
