@@ -40,7 +40,12 @@ class SafeLinks(Treeprocessor):
 
     def run(self, root):
         for link in root.iter("a"):
-            link.set("href", self.safe_href(link.get("href", "")) or "#")
+            href = self.safe_href(link.get("href", ""))
+            if href is None:  # keep the words, drop the link
+                link.tag = "span"
+                link.attrib.clear()
+            else:
+                link.set("href", href)
         for image in list(root.iter("img")):
             image.set("src", self.safe_href(image.get("src", "")) or "")
 
