@@ -24,6 +24,9 @@ function verdict(node, ok, message) {
 function summary(data) {
   if (data === null || data === undefined) return "";
   if (typeof data === "string") return data;
+  if ("instance" in data && "user" in data) {
+    return `the ${data.instance} ${data.user ? `knows the session: ${data.user}` : "knows nobody"} (${data.store || "its own store"})`;
+  }
   return data.message || data.description || data.error || JSON.stringify(data);
 }
 
