@@ -42,3 +42,10 @@ def test_the_next_link_walks_through_the_exercises(live, page):
     assert page.locator("table").first.is_visible()  # the README's table renders as a table
     page.get_by_text("Show the starter code here").click()
     assert "TODO(student)" in page.locator("details.starter pre").inner_text()
+
+
+def test_every_exercise_page_renders_without_a_script_or_csp_error(live, page):
+    for exercise in CATALOG:
+        page.goto(live.app_url + f"/exercises/{exercise.slug}")
+        assert page.locator("h1").inner_text().startswith(f"Exercise {exercise.number}:")
+        assert page.locator("details.hint").count() >= 2
