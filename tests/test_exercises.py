@@ -195,3 +195,20 @@ def test_every_assert_in_a_check_tells_the_student_what_is_wrong(exercise):
     tree = ast.parse((exercise.folder / "check.py").read_text())
     bare = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Assert) and node.msg is None]
     assert not bare, f"{exercise.slug}/check.py: asserts without a message for the student on lines {bare}"
+
+
+# The exercises use only the stack's libraries, never the app's own modules (which change).
+STACK = {"flask", "flask_jwt_extended", "jwt", "authlib", "flask_session", "cachelib", "cryptography", "requests"}
+APP_MODULES = {path.stem for path in ROOT.glob("*.py")} | {path.name for path in ROOT.iterdir() if path.is_dir()}
+
+
+@pytest.mark.parametrize("exercise", CATALOG, ids=[exercise.slug for exercise in CATALOG])
+def test_each_exercise_imports_only_the_standard_library_and_the_stack(exercise):
+    for name in ("exercise.py", "solution.py", "check.py"):
+        tree = ast.parse((exercise.folder / name).read_text())
+        imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+        roots = {module.split(".")[0] for module in imported}
+        assert not roots & (APP_MODULES - STACK), f"{exercise.slug}/{name} imports the app's own {roots & APP_MODULES}"
+        outside = roots - STACK - set(sys.stdlib_module_names) - {"pytest"}
+        assert not outside, f"{exercise.slug}/{name} imports {outside}, which the stack does not include"
