@@ -85,6 +85,12 @@ def test_readme_links_cannot_run_script(link):
     assert html == "<p><span>click</span></p>"
 
 
+def test_a_lab_named_in_code_becomes_a_link_to_it():
+    html = markdown_to_html("Open the JWT lab (`/jwt/`), not `/jwt/admin` or `x /jwt/`.\n\n    /session/\n")
+    assert 'lab (<a href="/jwt/"><code>/jwt/</code></a>), not <code>/jwt/admin</code>' in html
+    assert html.count("<a ") == 1  # nothing else, and never inside a code block
+
+
 def test_relative_readme_links_open_in_the_source_viewer(app):
     with app.test_request_context():
         html = markdown_to_html("[the starter](exercise.py) [nowhere](missing.py)", "exercises/01-jwt-role-required")

@@ -23,6 +23,8 @@ from . import bp
 # are the only HTML a README may contain: everything else that looks like HTML is shown as text.
 HINT = re.compile(r"^<details>\n<summary>(?P<summary>[^<\n]+)</summary>\n(?P<body>.*?)^</details>$", re.M | re.S)
 SAFE_SCHEMES = {"http", "https", "mailto"}
+# The labs a README names in code (`/jwt/`): on the page they become links.
+LAB_PATH = re.compile(r"/(jwt|session|oauth)/")
 # Where each mechanism is demonstrated in the app.
 LABS = {
     "JWT": ("jwt.lab", "the JWT lab"),
@@ -48,6 +50,17 @@ class SafeLinks(Treeprocessor):
                 link.set("href", href)
         for image in list(root.iter("img")):
             image.set("src", self.safe_href(image.get("src", "")) or "")
+        # A lab named in inline code becomes a link to it: one click from the exercise to the demo.
+        for parent in list(root.iter()):
+            if parent.tag in ("a", "pre"):
+                continue
+            for index, child in enumerate(list(parent)):
+                if child.tag == "code" and child.text and LAB_PATH.fullmatch(child.text):
+                    link = child.makeelement("a", {"href": child.text})
+                    link.tail, child.tail = child.tail, None
+                    parent.remove(child)
+                    link.append(child)
+                    parent.insert(index, link)
 
     def safe_href(self, href):
         """The href to render, or None: javascript:, data: and the like never reach the page."""
