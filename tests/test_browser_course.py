@@ -1,6 +1,7 @@
 """The course pages in Chromium, used as a student would: read, follow links, answer the guide."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -38,5 +39,5 @@ def test_the_checklist_links_each_control_to_its_tests(live, page):
     row = page.locator("tr#JWT-1")
     row.locator("summary").click()
     row.locator("details a").first.click()
-    assert "/source/tests/" in page.url
-    assert page.locator(".line:target").count() == 1
+    page.wait_for_url("**/source/tests/**")
+    expect(page.locator(".line:target")).to_have_count(1)
