@@ -42,10 +42,9 @@ DEFAULTS = {
     # Access tokens live ten minutes; refresh tokens a day, rotated at every use (AS-5).
     "OAUTH2_TOKEN_EXPIRES_IN": {"authorization_code": 600, "refresh_token": 600},  # nosec B105
     "OAUTH2_REFRESH_TOKEN_LIFETIME": 24 * 3600,
-    # Flask-WTF's tokens expire with the page after an hour; Flask-Limiter counts in memory.
+    # Flask-WTF's tokens expire with the page after an hour; the rate limiter counts in memory.
     "WTF_CSRF_TIME_LIMIT": 3600,
     "RATELIMIT_STORAGE_URI": "memory://",
-    "RATELIMIT_HEADERS_ENABLED": True,
     "LOGIN_RATE_LIMIT": "10 per minute",
     "TOKEN_RATE_LIMIT": "60 per minute",  # nosec B105
     # The deliberately naive twin of this provider (provider/naive_provider.py) exists for the
@@ -71,13 +70,13 @@ def load(app, test_config=None):
         config[name] = config[name].rstrip("/")
     # Tests switch throttling on only where they test it (as the app's TestConfig does).
     config.setdefault("RATELIMIT_ENABLED", config["ENV_NAME"] != "test")
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if config["ENV_NAME"] == "production":
         refuse_unsafe_production(config)
         config["ENABLE_ATTACK_DEMOS"] = False
         config["SESSION_COOKIE_SECURE"] = True
         config["HSTS_SECONDS"] = 365 * 24 * 3600
         return
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     config["SECRET_KEY"] = config["SECRET_KEY"] or own_secret(app, "secret-key.txt", new_secret)
     config["SIGNING_KEY_PEM"] = config["SIGNING_KEY_PEM"] or own_secret(app, "signing-key.pem", new_signing_key)
 

@@ -5,12 +5,12 @@ import functools
 
 from authlib.common.urls import add_params_to_uri
 from authlib.oauth2 import OAuth2Error
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 
 from .forms import ActionForm, ConsentForm, LoginForm
 from .models import SCOPES, User, authenticate, db
 from .oauth2 import authorization, issuer, metadata, public_jwks
-from .web import csrf, limiter
+from .web import csrf, throttled
 
 bp = Blueprint("provider", __name__)
 
@@ -55,7 +55,7 @@ def home():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@throttled("LOGIN_RATE_LIMIT")
 def login():
     """Sign in to the provider (its own password store; the app never sees this password)."""
     form = LoginForm()
@@ -113,7 +113,7 @@ def authorization_error(error):
 
 @bp.post("/token")
 @csrf.exempt
-@limiter.limit(lambda: current_app.config["TOKEN_RATE_LIMIT"])
+@throttled("TOKEN_RATE_LIMIT")
 @refuses_unreadable
 def token():
     """The token endpoint: codes and refresh tokens for tokens (client authentication required)."""
@@ -122,7 +122,7 @@ def token():
 
 @bp.post("/revoke")
 @csrf.exempt
-@limiter.limit(lambda: current_app.config["TOKEN_RATE_LIMIT"])
+@throttled("TOKEN_RATE_LIMIT")
 @refuses_unreadable
 def revoke():
     """Token revocation (RFC 7009)."""

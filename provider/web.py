@@ -1,19 +1,19 @@
 """The provider's own response hardening and error pages (it shares no code with the app)."""
 
-from flask import current_app, jsonify, make_response, render_template, request
+import functools
+import time
+
+from flask import abort, current_app, jsonify, make_response, render_template, request
 from flask.globals import request_ctx
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
+from limits import parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 # Its own synchronizer tokens for the login, consent and console forms (AS-7, PW-5): a forged
 # cross-site post cannot sign a user in here, approve a grant or register a client.
 csrf = CSRFProtect()
-
-# Its own throttling for the login form and the token endpoint (PW-3): password guessing and
-# code or refresh-token guessing both answer 429 after a few tries a minute.
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 # No script from anywhere but here, and never inside a frame: a framed login or consent
 # page could be clickjacked into approving a grant (AS-7).
@@ -25,10 +25,35 @@ CSP = (
 
 def init_app(app):
     csrf.init_app(app)
-    limiter.init_app(app)
+    # One rate limiter per provider app (the `limits` library under Flask-Limiter), in memory.
+    storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
+    app.extensions["provider_rate_limiter"] = MovingWindowRateLimiter(storage)
     app.after_request(harden)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, unexpected_error)
+
+
+# PW-3: throttling of the login form and the token endpoint. Password guessing, and code or
+# refresh-token guessing, answer 429 after a few tries a minute from one address.
+def throttled(setting, methods=("POST",)):
+    """Limit a view to the rate named by a setting (for example "10 per minute"), per address."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def guarded(*args, **kwargs):
+            config = current_app.config
+            if config["RATELIMIT_ENABLED"] and request.method in methods:
+                limiter = current_app.extensions["provider_rate_limiter"]
+                rate = parse(config[setting])
+                if not limiter.hit(rate, request.endpoint, request.remote_addr or "unknown"):
+                    reset = limiter.get_window_stats(rate, request.endpoint, request.remote_addr or "unknown")[0]
+                    retry = max(1, int(reset - time.time()))
+                    abort(429, description=f"Too many attempts: try again in {retry} s.", retry_after=retry)
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorator
 
 
 def harden(response):

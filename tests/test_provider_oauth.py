@@ -493,8 +493,19 @@ def test_pw_3_provider_login_is_throttled(tmp_path):
 
     app = create_app(provider_config(tmp_path / "p", RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute"))
     flow = ProviderFlow(app.test_client())
-    statuses = [flow.login(password="wrong").status_code for _ in range(4)]
-    assert statuses == [401, 401, 401, 429]
+    responses = [flow.login(password="wrong") for _ in range(4)]
+    assert [r.status_code for r in responses] == [401, 401, 401, 429]
+    assert int(responses[-1].headers["Retry-After"]) > 0
+
+
+def test_pw_3_throttling_one_provider_leaves_another_alone(tmp_path, provider_client):
+    from conftest import provider_config
+
+    from provider import create_app
+
+    throttled = create_app(provider_config(tmp_path / "p", RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="1 per minute"))
+    ProviderFlow(throttled.test_client()).login()
+    assert [ProviderFlow(provider_client).login().status_code for _ in range(3)] == [302, 302, 302]
 
 
 def test_pw_3_provider_token_endpoint_is_throttled(tmp_path):

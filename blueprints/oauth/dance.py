@@ -217,11 +217,6 @@ def verify_id_token():
         raise DanceError("id_token", "The provider sent no id_token although openid was asked for.")
     client = remote(dance["provider"])
     header, payload = peek(token["id_token"])
-    options = {
-        "iss": {"essential": True, "value": provider.issuer},
-        "aud": {"essential": True, "value": client.client_id},
-        "exp": {"essential": True},
-    }
     checks = [
         ("signature", f"{header.get('alg')} with key {header.get('kid')} from {provider.label}'s JWKS"),
         ("iss", f"equals {provider.issuer} (pinned)"),
@@ -230,7 +225,7 @@ def verify_id_token():
         ("nonce", "equals the nonce sent in step 1"),
     ]
     try:
-        claims = client.parse_id_token(token, nonce=pending["nonce"], claims_options=options, leeway=ID_TOKEN_LEEWAY)
+        claims = check_id_token(client, provider, token, pending["nonce"])
     except (JoseError, ValueError, RequestException) as exc:
         store("id_token", {"raw": token["id_token"], "header": header, "payload": payload, "checks": checks})
         raise DanceError("id_token", f"The id_token failed verification: {exc}") from exc
@@ -239,6 +234,16 @@ def verify_id_token():
     store("id_token", step)
     pending["claims"] = dict(claims)
     session["oauth_pending"] = pending
+
+
+def check_id_token(client, provider, token, nonce):
+    """The id_token's claims, once its signature (by `kid`, from the JWKS) and claims hold."""
+    options = {
+        "iss": {"essential": True, "value": provider.issuer},
+        "aud": {"essential": True, "value": client.client_id},
+        "exp": {"essential": True},
+    }
+    return client.parse_id_token(token, nonce=nonce, claims_options=options, leeway=ID_TOKEN_LEEWAY)
 
 
 def peek(jwt_text):
