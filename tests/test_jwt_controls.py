@@ -466,3 +466,18 @@ def test_jwt_1_an_unknown_configured_algorithm_refuses_to_start(tmp_path):
 
     with pytest.raises(UnsafeConfiguration, match="JWT_ALGORITHM"):
         create_app(app_config(tmp_path / "bad", JWT_ALGORITHM="none"))
+
+
+def test_jwt_5_the_replica_verifies_tokens_and_honours_revocations(live):
+    """Two instances, one store: a token of one works on the other, and so does its revocation."""
+    import requests
+
+    pair = requests.post(
+        live.app_url + "/jwt/login", json={"username": "bob", "password": "thebuilder"}, timeout=10
+    ).json()
+    on_replica = requests.get(live.replica_url + "/jwt/protected", headers=bearer(pair["access_token"]), timeout=10)
+    assert on_replica.status_code == 200
+    requests.post(live.app_url + "/jwt/logout", headers=bearer(pair["access_token"]), timeout=10)
+    on_replica = requests.get(live.replica_url + "/jwt/protected", headers=bearer(pair["access_token"]), timeout=10)
+    assert on_replica.status_code == 401
+    assert on_replica.json()["error"] == "token revoked: logged out"
