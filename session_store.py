@@ -56,31 +56,45 @@ class Hardened:
             response.vary.add("Cookie")
         else:
             super().save_session(app, session, response)
-        show_on_the_wire(response, self.get_cookie_name(app))
+        show_on_the_wire(app, response)
 
 
-def show_on_the_wire(response, name):
-    """Add the session's Set-Cookie to the wire panel's record of this response.
+def show_on_the_wire(app, response):
+    """Complete the wire panel's record of this response, and shorten the secret cookies in it.
 
     wire.py records a response in after_request, before Flask saves the session and sets
-    its cookie. The id itself is shortened: the page's script must not learn what HttpOnly
-    hides from it.
+    its cookie: that Set-Cookie is added here. The values of the HttpOnly session and
+    remember-me cookies are shortened, in the request's Cookie header too: the page's
+    script must not learn what HttpOnly hides from it, or one injected script could ask
+    for a capture and read them.
     """
     record_id = response.headers.get("X-Wire-Id")
-    lines = [line for line in response.headers.getlist("Set-Cookie") if line.startswith(f"{name}=")]
-    if not record_id or not lines:
+    if not record_id:
         return
     stored = db.session.get(WireRecord, record_id)
     if stored is None:
         return
+    secret = {app.config["SESSION_COOKIE_NAME"], app.config["REMEMBER_COOKIE_NAME"]}
     record = json.loads(stored.data)
-    for line in lines:
-        value, _, attributes = line.partition(";")
-        sid = value.split("=", 1)[1]
-        shown = f"{name}={sid[:6]}… ({len(sid)} characters, shortened on this page)" if sid else value
-        record["response"]["headers"].append(["Set-Cookie", f"{shown};{attributes}"])
+    request_headers = record["request"]["headers"]
+    for header in request_headers:
+        if header[0].lower() == "cookie":
+            header[1] = "; ".join(shorten(pair.strip(), secret) for pair in header[1].split(";"))
+    response_headers = [h for h in record["response"]["headers"] if h[0].lower() != "set-cookie"]
+    for line in response.headers.getlist("Set-Cookie"):
+        pair, sep, attributes = line.partition(";")
+        response_headers.append(["Set-Cookie", shorten(pair, secret) + sep + attributes])
+    record["response"]["headers"] = response_headers
     stored.data = json.dumps(record)
     db.session.commit()
+
+
+def shorten(pair, secret):
+    """`name=value`, with the value cut to its first characters when the cookie is a secret one."""
+    name, sep, value = pair.partition("=")
+    if name not in secret or len(value) <= 8:
+        return pair
+    return f"{name}={value[:6]}… ({len(value)} characters, shortened on this page)"
 
 
 def delete_cookie(app, response, name, kind):

@@ -349,3 +349,12 @@ def test_pw_1_demo_accounts_are_hashed_with_argon2id(app):
     with app.app_context():
         stored = db.session.execute(db.select(User).filter_by(username="alice")).scalar_one().password_hash
     assert stored.startswith("$argon2id$") and "m=19456,t=2,p=1" in stored
+
+
+def test_pw_2_a_new_password_follows_the_sign_up_rules(app, client):
+    login(client)
+    long_any = "ünïcödé 🔑 " * 8  # 80 characters of anything: accepted whole, never truncated
+    assert change_password(client, new=long_any).status_code == 303
+    with app.app_context():
+        user = find_user("alice")
+        assert user.check_password(long_any) and not user.check_password(long_any[:72])

@@ -185,3 +185,20 @@ def test_the_record_hands_the_page_a_fresh_csrf_token_after_a_fetch_login(client
     token = client.get("/session/lab/record").get_json()["csrf_token"]
     form = {"csrf_token": token, "username": "bob", "password": "thebuilder"}
     assert client.post("/session/login", data=form).status_code == 303
+
+
+def test_the_wire_panel_shows_the_set_cookie_line_but_never_the_whole_id(client):
+    capture = {"X-Wire": "capture"}
+    response = client.post(
+        "/session/login", json={"username": "alice", "password": "wonderland", "remember": True}, headers=capture
+    )
+    sid, remember = cookie_value(response), cookie_value(response, "remember_token")
+    record = client.get(f"/wire/{response.headers['X-Wire-Id']}").get_json()
+    set_cookies = [v for k, v in record["response"]["headers"] if k == "Set-Cookie"]
+    assert any(v.startswith(f"session={sid[:6]}…") and "HttpOnly" in v and "SameSite=Lax" in v for v in set_cookies)
+    assert any(v.startswith(f"remember_token={remember[:6]}…") for v in set_cookies)
+    later = client.get("/session/admin", headers=capture)
+    seen = client.get(f"/wire/{later.headers['X-Wire-Id']}").get_data(as_text=True)
+    assert sid[:6] in seen
+    for secret in (sid, remember):
+        assert secret not in json.dumps(record) and secret not in seen
