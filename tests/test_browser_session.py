@@ -17,8 +17,10 @@ def test_the_lab_signs_in_shows_the_server_side_and_replays_a_dead_cookie(live, 
     assert page.locator("[data-store]").inner_text() == "SQLite (Flask-SQLAlchemy)"
     page.get_by_label("Username").fill("bob")
     page.get_by_label("Password", exact=True).fill("thebuilder")
+    page.get_by_label("Timeouts for this session").select_option("demo")
     page.get_by_role("button", name="Sign in (JSON from the page)").click()
     page.locator('[data-whoami="session"]', has_text="bob").wait_for()
+    assert "demo timeouts" in page.locator("[data-countdown]").inner_text()  # SES-4, counted down on the page
 
     # The id changed at login (SES-2): the page lists the anonymous id and the new one.
     history = page.locator("[data-id-history] li")
