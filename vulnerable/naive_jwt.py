@@ -235,18 +235,26 @@ def forge(attack, naive_token, real_token, real_refresh, real_public=None, forei
     raise KeyError(attack)
 
 
-ATTACKS = (
-    "alg-none",
-    "stripped-signature",
-    "payload-edited",
-    "alg-confusion",
-    "weak-secret",
-    "kid-trick",
-    "jwk-header",
-    "expired",
-    "refresh-as-access",
-    "foreign-token",
-)
+# Each attack, and why the real verifier holds, in one sentence for the bench.
+EXPLAIN = {
+    "alg-none": "The token says it needs no signature; the real verifier takes the algorithm from its key, never "
+    "from the token.",
+    "stripped-signature": "An empty signature is not 'nothing to check': the real verifier always checks one.",
+    "payload-edited": "Both hold: any verifier that checks the signature at all catches an edit. The naive one "
+    "falls only when the signature is removed or forged (the rows above and below).",
+    "alg-confusion": "The RSA public key is public; used as an HMAC secret it signs anything. The real keyring "
+    "binds each key to one algorithm (rotate to RS256 to see that refusal; in HS256 mode the forged "
+    "signature simply fails).",
+    "weak-secret": "A dictionary word falls to a word list in milliseconds; 256 random bits do not fall at all.",
+    "kid-trick": "An unknown kid gave the naive verifier an empty key; the real one refuses any kid it does not hold.",
+    "jwk-header": "The attacker's own key rode in the header; the real verifier never uses or fetches a key the "
+    "token offers (jwk, jku, x5u, x5c).",
+    "expired": "The naive verifier never reads exp; the real one refuses a token one second late.",
+    "refresh-as-access": "The naive verifier ignores the token's type; the real one keeps the kinds apart.",
+    "foreign-token": "Another issuer's token (the provider's id_token) names a key, issuer and audience that are "
+    "not this API's.",
+}
+ATTACKS = tuple(EXPLAIN)
 
 
 @bp.post("/forge")
@@ -281,4 +289,5 @@ def forge_route():
         real_token, _ = tokens.issue(bob, "access", family, seconds=-900)  # as if captured 15 min ago
     # Attacks on the role go to /admin; the others only need any valid token (/protected).
     target = "protected" if attack in {"expired", "refresh-as-access", "foreign-token"} else "admin"
+    notes = {"why": EXPLAIN[attack], **notes}
     return jsonify(attack=attack, target=target, naive_token=naive_token, real_token=real_token, notes=notes)

@@ -35,7 +35,7 @@ KEY_NAMING_HEADERS = ("jwk", "jku", "x5u", "x5c")
 
 
 class TokenRefused(pyjwt.InvalidTokenError):
-    """A token refused before its signature is even checked (its header names no usable key)."""
+    """A token this app refuses; the message says why (and ends up in the 401's JSON)."""
 
 
 # The configured lifetime of each kind of token.

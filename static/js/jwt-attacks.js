@@ -30,8 +30,9 @@ async function run(attack, wire) {
   verdict(row.querySelector("[data-naive]"), naive.response, naive.data);
   const real = await send(wire, `/jwt/${data.target}`, { headers: { Authorization: `Bearer ${data.real_token}` } });
   verdict(row.querySelector("[data-real]"), real.response, real.data);
-  const notes = Object.entries(data.notes || {}).map(([who, note]) => `${who}: ${note}`);
-  $("[data-bench-note]").textContent = notes.join(" · ");
+  const { why, ...results } = data.notes || {};
+  const notes = Object.entries(results).map(([who, note]) => `${who}: ${note}.`);
+  $("[data-bench-note]").textContent = [why, ...notes].join(" ");
 }
 
 export function init(wire) {
