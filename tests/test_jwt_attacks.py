@@ -107,3 +107,14 @@ def test_naive_twin_is_not_routed_when_attack_demos_are_off(tmp_path):
     client = create_app(app_config(tmp_path / "off", ENABLE_ATTACK_DEMOS=False)).test_client()
     assert client.post("/vulnerable/jwt/forge", json={"attack": "alg-none"}).status_code == 404
     assert client.get("/vulnerable/jwt/admin").status_code == 404
+
+
+def test_jwt_7_without_attack_demos_the_page_offers_no_localstorage_demo_and_no_bench(tmp_path):
+    from conftest import app_config
+
+    from app import create_app
+
+    page = create_app(app_config(tmp_path / "off", ENABLE_ATTACK_DEMOS=False)).test_client().get("/jwt/").get_data(True)
+    assert "data-store-local" not in page
+    assert 'id="attacks"' not in page
+    assert "data-cookie-login" in page  # cookie mode is a real mode, not a demo

@@ -88,7 +88,7 @@ async function showToken() {
     const needs = { "replay-refresh": state.previousRefresh, "replay-revoked": state.revoked }[button.dataset.call];
     button.disabled = button.dataset.call in { "replay-refresh": 1, "replay-revoked": 1 } ? !needs : !has;
   }
-  for (const selector of ["[data-inspect-current]", "[data-store-local]", "[data-verify-jwks]"]) $(selector).disabled = !has;
+  for (const button of document.querySelectorAll("[data-inspect-current], [data-store-local], [data-verify-jwks]")) button.disabled = !has;
   setWhoami("jwt", state.username);
   if (!has) {
     $("[data-stolen-window]").textContent = "Signed out: the revoked tokens are on the blocklist until their own exp.";

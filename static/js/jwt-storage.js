@@ -32,7 +32,8 @@ function injectedScript() {
 }
 
 export function init(wire) {
-  $("[data-store-local]").addEventListener("click", () => {
+  // The localStorage demo exists only when the attack demos are on (development).
+  $("[data-store-local]")?.addEventListener("click", () => {
     localStorage.setItem(DEMO_KEY, state.access);
     output([`Stored under localStorage["${DEMO_KEY}"]. Now run the injected script.`]);
   });
