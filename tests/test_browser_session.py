@@ -48,6 +48,9 @@ def test_the_lab_signs_in_shows_the_server_side_and_replays_a_dead_cookie(live, 
     xss.get_by_text("POST /session/note from the same script → 200").wait_for()
     assert "session=" not in xss.inner_text().split("\n")[0]
 
+    page.get_by_role("button", name="Sign both in, then guess").click()
+    page.locator("[data-guess-result]", has_text="signed in as alice: taken over").wait_for()
+
     page.get_by_role("button", name="Log out, then replay the old cookie").click()
     steps = page.locator("[data-replay-steps] li")
     steps.nth(2).wait_for()

@@ -202,3 +202,12 @@ def test_the_wire_panel_shows_the_set_cookie_line_but_never_the_whole_id(client)
     assert sid[:6] in seen
     for secret in (sid, remember):
         assert secret not in json.dumps(record) and secret not in seen
+
+
+def test_naive_twin_login_answers_json_when_asked(client):
+    response = client.post(
+        "/vulnerable/session/login",
+        data={"username": "bob", "password": "thebuilder"},
+        headers={"Accept": "application/json"},
+    )
+    assert response.get_json()["user"] == "bob" and response.get_json()["sid"].isdigit()

@@ -91,6 +91,8 @@ def login():
     record = current() or new_session()
     record.username = user.username
     db.session.commit()
+    if request.accept_mimetypes.best == "application/json":
+        return with_cookies(jsonify(sid=record.sid, user=record.username), record.sid)
     return with_cookies(redirect(url_for("naive_session.page"), 303), record.sid)
 
 

@@ -211,20 +211,30 @@ async function injectedScript() {
   await refreshRecord();
 }
 
+async function naiveLogin(username, password) {
+  // credentials: "omit": a browser of its own, with no cookie, so the twin counts a new id.
+  const response = await fetch("/vulnerable/session/login", {
+    method: "POST",
+    body: new URLSearchParams({ username, password }),
+    headers: { Accept: "application/json" },
+    credentials: "omit",
+  });
+  return response.json();
+}
+
 async function guessNeighbours() {
-  const whoami = async (sid) => (await fetch(`/vulnerable/session/whoami${sid ? `?sid=${encodeURIComponent(sid)}` : ""}`)).json();
-  const mine = await whoami(null);
   const out = $("[data-guess-result]");
-  if (!mine.sid || !/^\d+$/.test(mine.sid)) {
-    out.textContent = "Sign in on the naive twin first (without a planted id): it gives you a counted id.";
-    return;
+  const alice = await naiveLogin("alice", "wonderland");
+  const mallory = await naiveLogin("bob", "thebuilder");
+  const lines = [
+    `alice signs in on her laptop: the naive twin gives her id ${alice.sid}`,
+    `Mallory signs in as bob on hers: id ${mallory.sid}`,
+  ];
+  for (let n = Number(mallory.sid) - 1; n >= Math.max(1, Number(mallory.sid) - 2); n -= 1) {
+    const other = await (await fetch(`/vulnerable/session/whoami?sid=${n}`, { credentials: "omit" })).json();
+    lines.push(`Mallory tries id ${n} → ${other.user ? `signed in as ${other.user}: taken over` : "nobody"}`);
   }
-  const lines = [`My naive id: ${mine.sid} (${mine.user || "not signed in"})`];
-  for (let n = Number(mine.sid) - 1; n >= Math.max(1, Number(mine.sid) - 3); n -= 1) {
-    const other = await whoami(String(n));
-    lines.push(`id ${n} → ${other.user ? `signed in as ${other.user}: taken over` : "no user"}`);
-  }
-  lines.push("Real ids: 256 random bits. Guessing one is hopeless (2^256 possibilities).");
+  lines.push("Real ids are 256 random bits: there is no neighbour to guess (2^256 possibilities).");
   out.textContent = lines.join("\n");
 }
 
