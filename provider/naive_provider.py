@@ -76,7 +76,9 @@ def authorize():
     if not form.validate_on_submit():
         scopes = [(name, SCOPES[name]) for name in scope.split()]
         grant = {"redirect_uri": redirect_uri}
-        return render_template("provider/consent.html", form=form, client=client, scopes=scopes, grant=grant, user=user)
+        return render_template(
+            "provider/consent.html", form=form, client=client, scopes=scopes, grant=grant, user=user, naive=True
+        )
     if not form.approve.data:
         return redirect(add_params_to_uri(redirect_uri, [("error", "access_denied")]))
     code = NaiveCode(

@@ -75,3 +75,20 @@ def test_one_click_sign_in_and_the_id_token_in_the_jwt_inspector(page, live):
     button = page.get_by_role("button", name="Open this id_token in the JWT lab's inspector")
     expect(button).to_be_visible()
     assert "eyJ" not in page.url
+
+
+def test_login_csrf_from_the_attackers_site_against_both_clients(page, live):
+    page.goto(f"{live.app_url}/vulnerable/oauth/")
+    page.get_by_role("button", name="Play the attacker: get bob's codes and open the attacker's page").click()
+    expect(page).to_have_url(re.compile(re.escape(f"{live.attacker_url}/attack/oauth-login-csrf")))
+    expect(page.locator(".attacker-banner")).to_contain_text("ATTACKER SITE")
+
+    # The real client refuses a callback whose state this browser never received.
+    page.locator("#claim-real").click()
+    expect(page.locator("[data-oauth-failure]")).to_contain_text("state")
+    expect(page.locator('[data-whoami="oauth"]')).to_have_text("signed out")
+
+    # The naive client signs the victim in as the attacker.
+    page.go_back()
+    page.locator("#claim-naive").click()
+    expect(page.locator('[data-whoami="oauth"]')).to_have_text("bob")

@@ -143,7 +143,11 @@ def begin(name, paused, next_url=None):
 def check_callback(args):
     dance = current()
     if not dance or "authorize" not in dance["steps"]:
-        raise DanceError("callback", "No sign-in was started in this browser session, so this callback is refused.")
+        raise DanceError(
+            "callback",
+            "No sign-in was started in this browser session, so there is no state to match: "
+            "this callback was not asked for here (login CSRF?) and is refused.",
+        )
     name = dance["provider"]
     provider = providers.all_providers(current_app)[name]
     client = remote(name)
