@@ -481,3 +481,12 @@ def test_jwt_5_the_replica_verifies_tokens_and_honours_revocations(live):
     on_replica = requests.get(live.replica_url + "/jwt/protected", headers=bearer(pair["access_token"]), timeout=10)
     assert on_replica.status_code == 401
     assert on_replica.json()["error"] == "token revoked: logged out"
+
+
+def test_jwt_6_refreshing_never_extends_a_sign_in_past_its_lifetime(app, client):
+    first = login(client)
+    signed_in = claims_of(first["refresh_token"])["auth_time"]
+    second = client.post("/jwt/refresh", headers=bearer(first["refresh_token"])).json
+    claims = claims_of(second["refresh_token"])
+    assert claims["auth_time"] == signed_in
+    assert claims["exp"] <= signed_in + app.config["JWT_REFRESH_TOKEN_EXPIRES"]

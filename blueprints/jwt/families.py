@@ -51,6 +51,8 @@ def redeem(claims):
     )
     db.session.commit()
     if result.rowcount != 1:
+        # A security event, worth an operator's attention: a refresh token has leaked.
+        current_app.logger.warning("refresh token %s reused: family %s revoked", claims["jti"], claims["fam"])
         revoke(claims["fam"], "refresh token reused: the whole family is revoked")
         raise ReuseDetected(claims["fam"])
 

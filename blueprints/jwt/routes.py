@@ -78,7 +78,7 @@ def refresh():
     except families.ReuseDetected:
         return tokens.refuse("refresh token reused: the whole family is revoked, sign in again")
     user = db.session.get(User, int(claims["sub"]))
-    return jsonify(tokens.issue_pair(user, claims["fam"]))
+    return jsonify(tokens.issue_pair(user, claims["fam"], auth_time=claims.get("auth_time")))
 
 
 # Logout is a revocation: the presented token's `jti` goes on the blocklist until its own `exp`,

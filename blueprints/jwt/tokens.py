@@ -55,7 +55,7 @@ def lifetime(token_type):
 # It is signed with the keyring's newest key, which it names in its `kid` header.
 
 
-def issue(user, token_type, family, seconds=None, csrf=False):
+def issue(user, token_type, family, seconds=None, csrf=False, auth_time=None):
     """Sign one token for `user`; returns (encoded token, its claims)."""
     key = keys.signing_key()
     # iat with millisecond precision: a token issued a moment after a password change must
@@ -72,6 +72,8 @@ def issue(user, token_type, family, seconds=None, csrf=False):
         "jti": secrets.token_urlsafe(16),
         "type": token_type,
         "fam": family,
+        # When the user typed the password (OpenID Connect's name for it); kept across refreshes.
+        "auth_time": int(auth_time or now),
     }
     if csrf:
         # Cookie mode: the double-submit value flask-jwt-extended compares with X-CSRF-TOKEN.
@@ -208,12 +210,17 @@ def unknown_user(_header, _claims):
 # -- A login's pair of tokens ----------------------------------------------------------------
 
 
-def issue_pair(user, family, access_seconds=None):
+# Rotation hands out a new refresh token at every refresh, but never one that outlives the
+# sign-in: a family ends JWT_REFRESH_TOKEN_EXPIRES after the password was typed (`auth_time`),
+# however often it is refreshed. Then the user signs in again (RFC 9700 §4.14.2).
+def issue_pair(user, family, access_seconds=None, auth_time=None):
     """An access token and a refresh token of one family, in the OAuth-style JSON answer."""
     from . import families
 
-    access, access_claims = issue(user, "access", family, access_seconds)
-    refresh, refresh_claims = issue(user, "refresh", family)
+    auth_time = int(auth_time or time.time())
+    refresh_seconds = auth_time + lifetime("refresh") - time.time()
+    access, access_claims = issue(user, "access", family, access_seconds, auth_time=auth_time)
+    refresh, refresh_claims = issue(user, "refresh", family, refresh_seconds, auth_time=auth_time)
     families.record(refresh_claims)
     return {
         "access_token": access,
