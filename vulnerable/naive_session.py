@@ -110,11 +110,12 @@ def note():
     cookie = COOKIE_LAX if request.args.get("cookie") == "lax" else COOKIE_NONE
     record = current(cookie)
     if record is None or record.username is None:
-        result = f"Refused: no signed-in {cookie} cookie arrived with this request."
+        result = f"Refused: no signed-in {cookie} cookie arrived with this request (a Lax cookie stays home)."
         return render_template("session/naive.html", record=record, result=result, refused=True), 401
     record.note = request.form.get("note", "")[:200]
     db.session.commit()
-    result = f"Note saved for {record.username}, trusting the {cookie} cookie alone: {record.note}"
+    result = f"The forged request worked. Note saved for {record.username}, trusting the {cookie} cookie alone"
+    result += f": {record.note}"
     return render_template("session/naive.html", record=record, result=result)
 
 
