@@ -75,3 +75,12 @@ def test_jwt_both_instances_verify_and_revocation_reaches_the_replica(live):
 def test_jwt_wrong_credentials_stop_at_the_first_step(live):
     steps = run(requests.Session(), live.app_url, "jwt", username="alice", password="wrong")
     assert len(steps) == 1 and steps[0]["status"] == 401
+
+
+def test_a_200_that_knows_nobody_does_not_count_as_a_shared_session(live):
+    from blueprints.session.scaleout import step
+
+    response = requests.get(f"{live.replica_url}/session/whoami", timeout=5)
+    assert response.status_code == 200 and response.json()["user"] is None
+    assert step("whoami", response, None, 200, "alice")["expected"] is False
+    assert step("whoami", response, None, 200)["expected"] is True

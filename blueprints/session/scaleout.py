@@ -45,8 +45,11 @@ def forward(method, url, cookies=None, **kwargs):
     return response, exchange_from_requests(response, hop="app server to instance")
 
 
-def step(label, response, record, expect):
-    """One line of the demo: what was asked, what the instance said, and whether it was expected."""
+def step(label, response, record, expect, user=None):
+    """One line of the demo: what was asked, what the instance said, and whether it was expected.
+
+    With `user`, the answer must also name that user: a 200 that knows nobody is no success.
+    """
     if response is None:
         return {"label": label, "status": None, "body": record, "expected": False, "record": None}
     try:
@@ -54,7 +57,8 @@ def step(label, response, record, expect):
     except ValueError:
         body = {"text": response.text[:200]}
     status = response.status_code
-    return {"label": label, "status": status, "body": body, "expected": status == expect, "record": record}
+    expected = status == expect and (user is None or (isinstance(body, dict) and body.get("user") == user))
+    return {"label": label, "status": status, "body": body, "expected": expected, "record": record}
 
 
 def instances():
@@ -80,6 +84,7 @@ def per_instance():
             f"GET /session/scaleout/whoami on the {name}",
             *forward("GET", f"{url}/session/scaleout/whoami", {INSTANCE_COOKIE: sid}),
             expect,
+            current_user.username if expect == 200 else None,
         )
         for (name, url), expect in zip(instances(), (200, 401), strict=True)
     ]
@@ -114,7 +119,12 @@ def shared():
     name = current_app.config["SESSION_COOKIE_NAME"]
     cookie = {name: request.cookies.get(name, "")}
     steps = [
-        step(f"GET /session/whoami on the {instance}", *forward("GET", f"{url}/session/whoami", cookie), 200)
+        step(
+            f"GET /session/whoami on the {instance}",
+            *forward("GET", f"{url}/session/whoami", cookie),
+            200,
+            current_user.username,
+        )
         for instance, url in instances()
     ]
     return jsonify(case="shared", steps=steps)
