@@ -490,3 +490,27 @@ def test_jwt_6_refreshing_never_extends_a_sign_in_past_its_lifetime(app, client)
     claims = claims_of(second["refresh_token"])
     assert claims["auth_time"] == signed_in
     assert claims["exp"] <= signed_in + app.config["JWT_REFRESH_TOKEN_EXPIRES"]
+
+
+def test_jwt_6_two_racing_refreshes_with_one_token_cannot_both_win(live):
+    """The single-use check is one atomic UPDATE: of two simultaneous refreshes, one wins."""
+    import threading
+
+    import requests
+
+    pair = requests.post(
+        live.app_url + "/jwt/login", json={"username": "bob", "password": "thebuilder"}, timeout=10
+    ).json()
+    barrier, statuses = threading.Barrier(4), []
+
+    def refresh():
+        barrier.wait()
+        response = requests.post(live.app_url + "/jwt/refresh", headers=bearer(pair["refresh_token"]), timeout=10)
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=refresh) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 401, 401, 401]
