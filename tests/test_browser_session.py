@@ -106,12 +106,15 @@ def test_fixation_and_csrf_from_the_attacker_site(live, page):
     page.goto(live.attacker_url + "/attack/session-csrf")
     page.locator('[data-attack="naive-lax"]').click()
     assert "Refused" in page.locator("[data-naive-result]").inner_text()
-    for attack in ("real", "real-logout"):
+    for attack in ("real", "real-logout", "real-login"):
         page.goto(live.attacker_url + "/attack/session-csrf")
         with page.expect_navigation() as navigation:
             page.locator(f'[data-attack="{attack}"]').click()
         assert navigation.value.status == 400
         assert "Cross-site request refused" in page.locator("main").inner_text()
+    page.goto(live.attacker_url + "/attack/session-csrf")
+    page.locator('[data-attack="naive-login"]').click()  # login CSRF: the naive twin takes it
+    assert page.locator("[data-naive-user]").inner_text() == "bob"
     page.goto(live.app_url + "/session/")
     assert page.locator('[data-whoami="session"]').inner_text() == "alice"
     page.locator("[data-record-data]", has_text="_user_id").wait_for()
