@@ -57,6 +57,17 @@ def test_notebook_starts_by_finding_the_project_root(path):
     assert "app.py" in first_code.source and "sys.path" in first_code.source
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_notebook_is_a_lesson_with_its_sources(path):
+    """Prose between the code (at least one explanation for every two code cells), citing the specs."""
+    cells = nbformat.read(path, as_version=4).cells
+    prose = [cell.source for cell in cells if cell.cell_type == "markdown"]
+    code = [cell for cell in cells if cell.cell_type == "code"]
+    assert cells[0].cell_type == "markdown" and cells[0].source.startswith("# "), "a title and an introduction first"
+    assert len(prose) * 2 >= len(code), f"{path.name}: {len(code)} code cells, only {len(prose)} explanations"
+    assert re.search(r"rfc-editor\.org/rfc/rfc\d+|openid\.net/specs", "\n".join(prose)), "cite the RFCs"
+
+
 def execute(notebook):
     """Run every cell in a fresh kernel from notebooks/; returns the seconds it took (raises on an error)."""
     client = NotebookClient(
