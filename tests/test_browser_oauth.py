@@ -72,8 +72,10 @@ def test_one_click_sign_in_and_the_id_token_in_the_jwt_inspector(page, live):
     print(f"one dance in Chromium, clicks included: {time.perf_counter() - started:.2f} s")
     expect(page.locator(".hop.done")).to_have_count(11)
     # The token goes to the inspector in a POST body, never in a URL.
-    button = page.get_by_role("button", name="Open this id_token in the JWT lab's inspector")
-    expect(button).to_be_visible()
+    raw = page.locator('#step-id_token input[name="token"]').get_attribute("value")
+    page.get_by_role("button", name="Open this id_token in the JWT lab's inspector").click()
+    expect(page).to_have_url(re.compile(r"/jwt/inspect#inspector$"))
+    expect(page.locator("#inspect-token")).to_have_value(raw)
     assert "eyJ" not in page.url
 
 

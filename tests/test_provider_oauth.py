@@ -17,14 +17,15 @@ def signing_key_pem():
     return new_signing_key()
 
 
-@pytest.fixture
-def provider_app(tmp_path, signing_key_pem):
-    """A fresh provider per test; one RSA key for the module (generating one costs up to 0.5 s)."""
+@pytest.fixture(scope="module")
+def provider_app(tmp_path_factory, signing_key_pem):
+    """One provider for the module (each test gets its own browser, client and codes): making
+    one costs an RSA key and two Argon2 hashes, a third of a second, 100 times over otherwise."""
     from conftest import provider_config
 
     from provider import create_app
 
-    return create_app(provider_config(tmp_path / "provider-instance", SIGNING_KEY_PEM=signing_key_pem))
+    return create_app(provider_config(tmp_path_factory.mktemp("provider"), SIGNING_KEY_PEM=signing_key_pem))
 
 
 @pytest.fixture
@@ -634,3 +635,51 @@ def test_development_generates_and_keeps_a_client_secret(tmp_path):
 def test_provider_database_uses_wal(provider_app):
     with provider_app.app_context():
         assert db.session.execute(db.text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+# --- HDR-5: production refuses unsafe settings ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "env,problem",
+    [
+        ({"PROVIDER_SECRET_KEY": ""}, "PROVIDER_SECRET_KEY"),
+        ({"PROVIDER_SIGNING_KEY": ""}, "PROVIDER_SIGNING_KEY"),
+        ({"BUILTIN_CLIENT_SECRET": "short"}, "BUILTIN_CLIENT_SECRET"),
+        ({"PROVIDER_URL": "http://id.example.org"}, "https://"),
+        ({"AUTHLIB_INSECURE_TRANSPORT": "1"}, "AUTHLIB_INSECURE_TRANSPORT"),
+    ],
+)
+def test_hdr_5_provider_production_refuses_unsafe_settings(tmp_path, monkeypatch, signing_key_pem, env, problem):
+    from provider import create_app
+    from provider.settings import UnsafeProviderConfiguration
+
+    good = {
+        "PROVIDER_SECRET_KEY": "p" * 40,
+        "PROVIDER_SIGNING_KEY": signing_key_pem,
+        "BUILTIN_CLIENT_SECRET": "s" * 40,
+        "PROVIDER_URL": "https://id.example.org",
+    }
+    monkeypatch.delenv("AUTHLIB_INSECURE_TRANSPORT", raising=False)
+    for name, value in {**good, **env}.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(UnsafeProviderConfiguration, match=problem):
+        create_app({"ENV_NAME": "production", "INSTANCE_PATH": str(tmp_path / "p")})
+
+
+def test_hdr_1_provider_production_sets_secure_cookies_and_hsts(tmp_path, monkeypatch, signing_key_pem):
+    from provider import create_app
+
+    monkeypatch.delenv("AUTHLIB_INSECURE_TRANSPORT", raising=False)
+    for name, value in {
+        "PROVIDER_SECRET_KEY": "p" * 40,
+        "PROVIDER_SIGNING_KEY": signing_key_pem,
+        "BUILTIN_CLIENT_SECRET": "s" * 40,
+        "PROVIDER_URL": "https://id.example.org",
+    }.items():
+        monkeypatch.setenv(name, value)
+    app = create_app({"ENV_NAME": "production", "INSTANCE_PATH": str(tmp_path / "p")})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    response = app.test_client().get("/.well-known/jwks.json", base_url="https://id.example.org")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert not (tmp_path / "p" / "builtin-client.json").exists()

@@ -265,7 +265,7 @@ def call_userinfo():
     pending, dance = session["oauth_pending"], current()
     client = remote(dance["provider"])
     try:
-        info = dict(client.userinfo(token=session["oauth_tokens"]))
+        info = dict(client.userinfo(token=bearer(session["oauth_tokens"])))
     except (RequestException, OAuthError, ValueError) as exc:
         store("userinfo", {"wire": recorded()})
         raise DanceError("userinfo", f"The user API refused the token or failed: {exc}") from exc
@@ -274,6 +274,12 @@ def call_userinfo():
     if claims and str(info.get("sub")) != str(claims.get("sub")):
         raise DanceError("userinfo", "The user API names another user than the id_token.")
     sign_in(dance["provider"], info)
+
+
+def bearer(tokens):
+    """Only the access token: authlib would otherwise refresh an expired one on its own, and
+    the rotated refresh token would never reach the session (its next use would be a replay)."""
+    return {"access_token": tokens["access_token"], "token_type": tokens.get("token_type", "Bearer")}
 
 
 def sign_in(provider, info):
@@ -395,7 +401,7 @@ def revoke_grant(client, tokens):
 
 
 def call_api(client, tokens):
-    response = client.get(client.load_server_metadata()["userinfo_endpoint"], token=tokens)
+    response = client.get(client.load_server_metadata()["userinfo_endpoint"], token=bearer(tokens))
     return f"The user API answered {response.status_code}."
 
 
