@@ -2,6 +2,7 @@
 
 import base64
 import json
+import re
 
 import pytest
 from test_session_contract import attributes, cookie_value, login, set_cookie
@@ -211,3 +212,12 @@ def test_naive_twin_login_answers_json_when_asked(client):
         headers={"Accept": "application/json"},
     )
     assert response.get_json()["user"] == "bob" and response.get_json()["sid"].isdigit()
+
+
+def test_every_local_link_on_the_lab_pages_works(client):
+    login(client)
+    for page in ("/session/", "/vulnerable/session/", "/account/password"):
+        html = client.get(page).get_data(as_text=True)
+        for href in sorted(set(re.findall(r'href="(/[^"#]*)', html))):
+            with client.get(href) as response:
+                assert response.status_code < 400, f"{page} links to {href}"
