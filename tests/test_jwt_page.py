@@ -45,3 +45,9 @@ def test_the_source_viewer_shows_every_jwt_module(client):
         "tokens",
     ):
         assert client.get(f"/source/blueprints/jwt/{module}.py").status_code == 200
+
+
+def test_jwt_7_no_form_of_the_lab_can_put_a_secret_in_a_url(client):
+    page = client.get("/jwt/").get_data(as_text=True)
+    forms = re.findall(r"<form[^>]*>", page)
+    assert forms and all('method="post"' in form for form in forms)
