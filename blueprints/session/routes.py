@@ -8,17 +8,7 @@ The browser holds only a random id in an HttpOnly, SameSite=Lax cookie (SES-1, S
 user lives in the server-side record that id names (session_store.py).
 """
 
-from flask import (
-    current_app,
-    flash,
-    g,
-    jsonify,
-    make_response,
-    redirect,
-    request,
-    session,
-    url_for,
-)
+from flask import current_app, flash, g, jsonify, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from extensions import db, limiter
@@ -171,4 +161,4 @@ def note():
     if wants_page():
         flash("Note saved in your server-side session.")
         return redirect(url_for("session.lab"), 303)
-    return make_response(jsonify(note=text))
+    return jsonify(note=text)
