@@ -190,3 +190,12 @@ def test_outside_clients_use_the_api_with_plain_requests(live):
         replay = requests.get(f"{live.app_url}/session/admin", cookies={"session": old}, timeout=5)
         assert replay.status_code == 401
         assert replay.json() == {"error": "Unauthorized", "description": replay.json()["description"]}
+
+
+def test_an_anonymous_call_stores_no_session_the_articles_save_uninitialized_erratum(app, client):
+    response = client.get("/session/admin")
+    assert not response.headers.getlist("Set-Cookie")
+    with app.app_context():
+        from extensions import db
+
+        assert db.session.execute(db.text("SELECT count(*) FROM server_sessions")).scalar() == 0
