@@ -222,8 +222,9 @@ def test_jwt_4_unknown_token_type_rejected(app, client):
     assert refused_because(client, sign(app, type="id_token")) == "claims refused: type must be access or refresh"
 
 
-def test_jwt_4_provider_id_token_rejected(client, provider_app):
-    """An id_token signed by the provider's key (RS256, iss = provider) is not an API token."""
+def test_jwt_4_provider_id_token_rejected(client, provider_app, provider_client):
+    """An id_token signed by the provider's key, named by its JWKS kid, is not an API token."""
+    kid = provider_client.get("/.well-known/jwks.json").json["keys"][0]["kid"]
     now = int(time.time())
     claims = {
         "iss": provider_app.config["PROVIDER_URL"],
@@ -233,7 +234,7 @@ def test_jwt_4_provider_id_token_rejected(client, provider_app):
         "exp": now + 300,
         "nonce": "n-0S6_WzA2Mj",
     }
-    id_token = pyjwt.encode(claims, provider_app.config["SIGNING_KEY_PEM"], "RS256", headers={"kid": "provider-1"})
+    id_token = pyjwt.encode(claims, provider_app.config["SIGNING_KEY_PEM"], "RS256", headers={"kid": kid})
     assert refused_because(client, id_token) == "unknown key id (kid)"
     assert client.get("/jwt/admin", headers=bearer(id_token)).status_code == 401
 
