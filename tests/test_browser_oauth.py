@@ -31,6 +31,7 @@ def test_the_dance_step_by_step_in_pause_mode(page, live):
     expect(page).to_have_url(re.compile(r"/oauth/dance"))
     expect(page.locator("#step-authorize")).to_contain_text("code_challenge_method")
     expect(page.locator("[data-pkce-output]")).to_contain_text("the same as the code_challenge sent")
+    expect(page.locator(".hop.done")).to_have_count(2)
     page.get_by_role("link", name="Continue: go to the provider").click()
 
     # Step 2: another origin, its own login and consent pages.
@@ -40,12 +41,14 @@ def test_the_dance_step_by_step_in_pause_mode(page, live):
     expect(page).to_have_url(re.compile(r"/oauth/dance#step-token"))
     expect(page.locator("#step-callback .checks")).to_contain_text("state")
     expect(page.locator('[data-whoami="oauth"]')).to_have_text("signed out")
+    expect(page.locator(".hop.done")).to_have_count(5)
 
     # Steps 4 to 6, one Continue each: the token request, the id_token, the user API.
     page.get_by_role("button", name="Continue: the back channel: the code for tokens").click()
     expect(page.locator("#wire-token .wire-item")).to_contain_text("POST")
     expect(page.locator("#wire-token")).to_contain_text("code_verifier")
     expect(page.locator("#wire-token")).not_to_contain_text("test-client-secret")
+    expect(page.locator(".hop.done")).to_have_count(7)
     page.get_by_role("button", name="Continue: the id_token, decoded and verified").click()
     expect(page.locator("#step-id_token .tok-payload")).to_contain_text('"nonce"')
     page.get_by_role("button", name="Continue: the api call with the bearer token").click()
