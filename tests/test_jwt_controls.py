@@ -276,6 +276,8 @@ def test_jwt_5_blocklist_in_redis_with_per_token_ttl(tmp_path, redis_url):
         assert store.expiretime(blocklist.PREFIX + claims["jti"]) == claims["exp"]
     with app.app_context():
         assert db.session.execute(db.select(db.func.count()).select_from(RevokedToken)).scalar_one() == 0
+    assert client.get("/jwt/api/keys").json == {**client.get("/jwt/api/keys").json, "store": "Redis"}
+    assert client.get("/jwt/api/keys").json["blocklist_size"] >= 3  # two jtis and the family
     assert refused_because(client, pair["access_token"]) == "token revoked: logged out"
 
 
@@ -515,3 +517,15 @@ def test_jwt_6_two_racing_refreshes_with_one_token_cannot_both_win(live):
     for thread in threads:
         thread.join()
     assert sorted(statuses) == [200, 401, 401, 401]
+
+
+def test_keyring_says_when_a_verifying_key_can_be_retired_without_logging_anyone_out(client):
+    admin = login(client)["access_token"]
+    client.post("/jwt/api/keys/rotate", headers=bearer(admin), json={"alg": "HS256"})
+    ring = client.get("/jwt/api/keys").json
+    signing, verifying = ring["keys"]
+    assert (signing["state"], verifying["state"]) == ("signing", "verifying")
+    assert signing["quiet_from"] is None and verifying["quiet_from"] > signing["created_at"]
+    assert ring["blocklist_size"] == 0
+    client.post("/jwt/logout", headers=bearer(admin))
+    assert client.get("/jwt/api/keys").json["blocklist_size"] == 2  # the token's jti, and its family

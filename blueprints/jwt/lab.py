@@ -1,5 +1,7 @@
 """The lab page, and the JSON helpers its scripts call: inspector, keyring, JWKS."""
 
+from datetime import timedelta
+
 from flask import current_app, jsonify, render_template, request
 from flask_jwt_extended import get_jwt, jwt_required
 
@@ -43,23 +45,33 @@ def lab_context():
         "issuer": config["JWT_DECODE_ISSUER"],
         "audience": config["JWT_DECODE_AUDIENCE"],
         "store": storage.store_name(),
+        "blocklist_size": blocklist.size(),
         "keyring": keyring_state(),
     }
 
 
 def keyring_state():
-    """The keyring as the page shows it: which key signs, which only verify, which are retired."""
+    """The keyring as the page shows it: which key signs, which only verify, which are retired.
+
+    A key stops signing when a newer one is made; the last token it signed expires at most one
+    refresh-token lifetime later. From then on retiring it logs nobody out (`quiet_from`).
+    """
     signing = keys.signing_key()
-    return [
-        {
-            "kid": key.kid,
-            "alg": key.alg,
-            "state": "retired" if key.retired_at else ("signing" if key.kid == signing.kid else "verifying"),
-            "created_at": key.created_at.isoformat() + "Z",
-            "retired_at": key.retired_at.isoformat() + "Z" if key.retired_at else None,
-        }
-        for key in keys.all_keys()
-    ]
+    ring, successor_created = [], None
+    for key in keys.all_keys():  # newest first
+        quiet_from = successor_created + timedelta(seconds=tokens.lifetime("refresh")) if successor_created else None
+        ring.append(
+            {
+                "kid": key.kid,
+                "alg": key.alg,
+                "state": "retired" if key.retired_at else ("signing" if key.kid == signing.kid else "verifying"),
+                "created_at": key.created_at.isoformat() + "Z",
+                "retired_at": key.retired_at.isoformat() + "Z" if key.retired_at else None,
+                "quiet_from": quiet_from.isoformat() + "Z" if quiet_from else None,
+            }
+        )
+        successor_created = key.created_at
+    return ring
 
 
 @bp.get("/api/keys")

@@ -17,6 +17,9 @@ function say(text, ok) {
 function renderKeyring(keys, wire) {
   const rows = keys.map((key) => {
     const action = el("td");
+    if (key.state === "verifying" && key.quiet_from) {
+      action.append(el("span", { class: "lab-note" }, `its last token expires by ${new Date(key.quiet_from).toLocaleString()}; retiring it earlier refuses those tokens. `));
+    }
     if (key.state === "verifying") {
       const button = el("button", { type: "button", class: "small danger", "data-retire": key.kid }, "Retire");
       button.disabled = !state.access;
@@ -30,7 +33,10 @@ function renderKeyring(keys, wire) {
 
 async function reload(wire) {
   const response = await fetch("/jwt/api/keys", { headers: { Accept: "application/json" } });
-  if (response.ok) renderKeyring((await response.json()).keys, wire);
+  if (!response.ok) return;
+  const data = await response.json();
+  renderKeyring(data.keys, wire);
+  $("[data-blocklist-size]").textContent = `${data.blocklist_size} entr${data.blocklist_size === 1 ? "y" : "ies"} in ${data.store} right now`;
 }
 
 async function rotate(alg, wire) {
@@ -73,6 +79,7 @@ export function init(wire) {
   $("[data-verify-jwks]").addEventListener("click", verifyWithJwks);
   onChange(() => {
     for (const button of document.querySelectorAll("[data-rotate], [data-retire]")) button.disabled = !state.access;
+    reload(wire); // the blocklist grows at each logout or family revocation
   });
   reload(wire);
 }
