@@ -683,3 +683,19 @@ def test_hdr_1_provider_production_sets_secure_cookies_and_hsts(tmp_path, monkey
     response = app.test_client().get("/.well-known/jwks.json", base_url="https://id.example.org")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert not (tmp_path / "p" / "builtin-client.json").exists()
+
+
+def test_pw_3_unknown_user_and_wrong_password_get_the_same_answer(provider_client):
+    flow = ProviderFlow(provider_client)
+    unknown, wrong = flow.login("mallory", "wonderland"), flow.login("alice", "not-her-password")
+    assert unknown.status_code == wrong.status_code == 401
+    assert "Wrong username or password." in unknown.get_data(as_text=True)
+    assert "Wrong username or password." in wrong.get_data(as_text=True)
+
+
+def test_hdr_3_token_responses_are_never_cached(flow):
+    code, _ = flow.code()
+    response = flow.token(code)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Pragma"] == "no-cache"

@@ -33,7 +33,12 @@ ATTACKS = (
         "Login CSRF: no state",
         "The attacker gets a code for their own account and makes your browser deliver it.",
     ),
-    ("code-injection", "Code injection: no PKCE", "The attacker stole your code and pastes it into their own session."),
+    (
+        "code-injection",
+        "Code interception: no PKCE",
+        "The attacker intercepted your code (a leaked redirect, a log, a malicious app on the device) "
+        "and injects it into their own session.",
+    ),
     (
         "redirect-uri",
         "redirect_uri manipulation",
