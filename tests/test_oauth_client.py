@@ -240,3 +240,13 @@ def test_oc_4_the_real_tokens_never_reach_the_browser(dance, live):
     for response in seen:
         exposed = response.text + str(response.headers) + str(response.cookies.get_dict())
         assert not [s for s in secrets if s in exposed], response.url
+
+
+def test_signing_in_with_oauth_gives_a_fresh_session_id(dance, live):
+    """Session fixation: an id planted before the sign-in is not the one that carries it."""
+    callback = dance.callback_url()
+    before = dance.http.cookies.get("session")
+    assert before
+    dance.http.get(callback, allow_redirects=False)
+    after = dance.http.cookies.get("session")
+    assert after and after != before
