@@ -140,3 +140,20 @@ def test_the_app_reads_the_registration_the_provider_wrote(tmp_path):
     app = create_app(app_config(instance, BUILTIN_CLIENT_ID=None, BUILTIN_CLIENT_SECRET=None))
     response = app.test_client().get("/oauth/")
     assert "Sign in with Lab Identity Provider" in response.get_data(as_text=True)
+
+
+def test_github_has_no_id_token_step_and_names_the_user_by_login(configured_app):
+    """GitHub's user API shape ({"login", "id"}) signs in under the login; step 5 says why it is empty."""
+    from flask import session
+
+    from blueprints.oauth import dance
+
+    with configured_app.test_request_context("/oauth/callback"):
+        session["oauth_dance"] = {"provider": "github", "paused": False, "steps": {}, "failed": None, "extra": []}
+        session["oauth_pending"] = {"nonce": None}
+        session["oauth_tokens"] = {"access_token": "gho_x", "token_type": "bearer"}
+        dance.verify_id_token()
+        assert "OAuth 2.0 only" in session["oauth_dance"]["steps"]["id_token"]["skipped"]
+        dance.sign_in("github", {"login": "octocat", "id": 583231, "name": "The Octocat"})
+        assert session["oauth_identity"] == {"name": "octocat", "sub": "583231", "provider": "github"}
+        assert "oauth_pending" not in session
