@@ -61,7 +61,7 @@ def encode(header, payload, key=None):
 
 
 def naive_verify(token):
-    """The naive verifier: returns the payload, or raises ValueError. Read the mistakes above."""
+    """The naive verifier: the payload, or ValueError. It never reads exp, type, iss or aud (mistake 6)."""
     header_b64, payload_b64, signature_b64 = token.split(".")
     header = json.loads(unb64(header_b64))
     payload = json.loads(unb64(payload_b64))
@@ -89,7 +89,6 @@ def naive_verify(token):
             raise ValueError("bad signature") from exc
         return payload
     raise ValueError(f"unsupported alg {alg}")
-    # mistake 6: no exp, type, iss or aud check anywhere above
 
 
 def naive_claims():

@@ -38,9 +38,10 @@ def signed_in_user():
     token = request.cookies.get(current_app.config.get("JWT_ACCESS_COOKIE_NAME", "access_token_cookie"))
     if not token:
         return None
+    # The header badge must never break a page, not even the one that says the store is down.
     try:
         claims = tokens.check(token, "access")
-    except tokens.REFUSALS:
+        user = db.session.get(User, int(claims["sub"]))
+    except Exception:  # a refused token, or an unreachable store: either way, nobody is shown
         return None
-    user = db.session.get(User, int(claims["sub"]))
     return user.username if user else None
