@@ -137,6 +137,12 @@ def test_a_provider_error_is_a_400_page(dance):
     assert "access_denied" in callback.text
 
 
+def test_rfc_9207_a_missing_iss_is_refused(dance):
+    params = query(dance.callback_url())
+    response = dance.page(f"/oauth/callback?code={params['code']}&state={params['state']}")
+    assert response.status_code == 400
+
+
 def test_rfc_9207_a_wrong_iss_is_refused(dance):
     callback = dance.callback_url()
     params = query(callback)

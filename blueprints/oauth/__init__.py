@@ -7,6 +7,8 @@ records each hop of the flow for the step-by-step page.
 
 from flask import Blueprint, current_app, render_template, session
 
+from . import providers
+
 bp = Blueprint("oauth", __name__, url_prefix="/oauth")
 
 
@@ -26,8 +28,6 @@ def signed_in_user():
 @bp.get("/")
 def lab():
     """The OAuth lab page: sign in with a provider, or learn how to configure one."""
-    from . import providers
-
     configured = providers.configured(current_app)
     names = {provider.name for provider in configured}
     missing = [p for p in providers.all_providers(current_app).values() if p.name not in names]
