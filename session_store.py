@@ -5,7 +5,6 @@ private to the server: Flask-Session may decode older records with pickle, so no
 this app may ever write to it.
 """
 
-import json
 import os
 import re
 import struct
@@ -19,7 +18,6 @@ from flask_session.redis import RedisSessionInterface
 from flask_session.sqlalchemy.sqlalchemy import SqlAlchemySessionInterface, create_session_model
 
 from extensions import db
-from models import WireRecord
 
 STORE_NAMES = {"sqlalchemy": "SQLite (Flask-SQLAlchemy)", "cachelib": "files (cachelib)", "redis": "Redis"}
 
@@ -56,45 +54,6 @@ class Hardened:
             response.vary.add("Cookie")
         else:
             super().save_session(app, session, response)
-        show_on_the_wire(app, response)
-
-
-def show_on_the_wire(app, response):
-    """Complete the wire panel's record of this response, and shorten the secret cookies in it.
-
-    wire.py records a response in after_request, before Flask saves the session and sets
-    its cookie: that Set-Cookie is added here. The values of the HttpOnly session and
-    remember-me cookies are shortened, in the request's Cookie header too: the page's
-    script must not learn what HttpOnly hides from it, or one injected script could ask
-    for a capture and read them.
-    """
-    record_id = response.headers.get("X-Wire-Id")
-    if not record_id:
-        return
-    stored = db.session.get(WireRecord, record_id)
-    if stored is None:
-        return
-    secret = {app.config["SESSION_COOKIE_NAME"], app.config["REMEMBER_COOKIE_NAME"]}
-    record = json.loads(stored.data)
-    request_headers = record["request"]["headers"]
-    for header in request_headers:
-        if header[0].lower() == "cookie":
-            header[1] = "; ".join(shorten(pair.strip(), secret) for pair in header[1].split(";"))
-    response_headers = [h for h in record["response"]["headers"] if h[0].lower() != "set-cookie"]
-    for line in response.headers.getlist("Set-Cookie"):
-        pair, sep, attributes = line.partition(";")
-        response_headers.append(["Set-Cookie", shorten(pair, secret) + sep + attributes])
-    record["response"]["headers"] = response_headers
-    stored.data = json.dumps(record)
-    db.session.commit()
-
-
-def shorten(pair, secret):
-    """`name=value`, with the value cut to its first characters when the cookie is a secret one."""
-    name, sep, value = pair.partition("=")
-    if name not in secret or len(value) <= 8:
-        return pair
-    return f"{name}={value[:6]}… ({len(value)} characters, shortened on this page)"
 
 
 def delete_cookie(app, response, name, kind):

@@ -1,17 +1,19 @@
-"""The wire panel's server half: record HTTP exchanges exactly as the server saw them.
+"""The wire panel's server half: record HTTP exchanges exactly as they crossed the wire.
 
 A browser cannot show a page its own `Cookie` header or a response's `Set-Cookie` (fetch hides
-both), so a page that wants its exchange shown adds `X-Wire: capture`; the server stores what it
-received and sent under a random id and answers with `X-Wire-Id`. The id is a 256-bit
-capability: only the browser that made the request learns it, and records expire quickly.
+both), so a page that wants its exchange shown adds `X-Wire: capture`. A WSGI middleware then
+records the request as it arrived and the response as it left (after Flask has saved the session
+and set its cookie), stores the record under a random id and answers with `X-Wire-Id`. The id
+is a 256-bit capability: only the browser that made the request learns it; records expire.
 Server-to-server hops (the OAuth back channel) are recorded with `exchange_from_requests`.
 """
 
+import io
 import json
 import secrets
 from datetime import timedelta
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, abort, jsonify
 
 from extensions import db
 from models import WireRecord, utcnow
@@ -24,7 +26,48 @@ MAX_BODY = 16 * 1024  # characters of a body shown; the rest is marked as cut
 
 def init_app(app):
     app.register_blueprint(bp)
-    app.after_request(capture_if_asked)
+    app.wsgi_app = WireCapture(app, app.wsgi_app)
+
+
+# -- What a record may show -------------------------------------------------------------------
+#
+# HttpOnly exists so that page scripts cannot read a cookie. The wire panel is read by page
+# script, so a record must not undo that: the values of HttpOnly cookies are cut to their first
+# characters, in Set-Cookie and in the request's Cookie header alike. Otherwise one injected
+# script could ask for a capture and read the session id that HttpOnly hides from it.
+
+
+def hidden_cookie_names(config):
+    """The cookies this app sets HttpOnly (their values never appear whole in a record)."""
+    return {
+        config["SESSION_COOKIE_NAME"],
+        config.get("REMEMBER_COOKIE_NAME", "remember_token"),
+        config.get("JWT_ACCESS_COOKIE_NAME", "access_token_cookie"),
+        config.get("JWT_REFRESH_COOKIE_NAME", "refresh_token_cookie"),
+    }
+
+
+def shorten(pair, hidden):
+    """`name=value`, the value cut to its first characters when the cookie is HttpOnly."""
+    name, sep, value = pair.partition("=")
+    if name.strip() not in hidden or len(value) <= 8:
+        return pair
+    return f"{name}={value[:6]}… ({len(value)} characters, shortened on this page)"
+
+
+def shown_headers(headers, hidden):
+    """Headers as [name, value] pairs, HttpOnly cookie values shortened."""
+    shown = []
+    for name, value in headers:
+        lower = name.lower()
+        if lower == "cookie":
+            value = "; ".join(shorten(pair.strip(), hidden) for pair in value.split(";"))
+        elif lower == "set-cookie":
+            pair, sep, attributes = value.partition(";")
+            if "httponly" in attributes.lower():
+                value = shorten(pair, hidden | {pair.partition("=")[0]}) + sep + attributes
+        shown.append([name, value])
+    return shown
 
 
 def clip(text):
@@ -52,30 +95,82 @@ def exchange(method, url, request_headers, request_body, status, response_header
     }
 
 
-def capture_if_asked(response):
-    if request.headers.get("X-Wire") != "capture" or request.blueprint == "wire":
-        return response
-    response_body = "" if response.direct_passthrough else body_text(response.get_data(), response.mimetype or "")
-    record = exchange(
-        request.method,
-        request.url,
-        [[k, v] for k, v in request.headers.items() if k != "X-Wire"],
-        body_text(request.get_data(cache=True), request.mimetype or ""),
-        f"{response.status_code} {response.status.split(' ', 1)[-1]}",
-        [[k, v] for k, v in response.headers.items()],
-        response_body,
-    )
-    response.headers["X-Wire-Id"] = save(record)
-    return response
+# -- Capturing a browser's exchange ------------------------------------------------------------
 
 
-def save(record):
-    """Store a record and return its id; records older than KEEP_FOR are dropped."""
-    record_id = secrets.token_urlsafe(32)
+class WireCapture:
+    """WSGI middleware: records an exchange that asked for it, as it leaves the app."""
+
+    def __init__(self, app, wsgi_app):
+        self.app = app
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if environ.get("HTTP_X_WIRE") != "capture" or path.startswith(("/wire/", "/static/")):
+            return self.wsgi_app(environ, start_response)
+        request_body = self.read_body(environ)
+        record_id = secrets.token_urlsafe(32)
+        sent = {}
+
+        def capture_start(status, headers, exc_info=None):
+            sent["status"], sent["headers"] = status, list(headers)
+            return start_response(status, [*headers, ("X-Wire-Id", record_id)], exc_info)
+
+        result = self.wsgi_app(environ, capture_start)
+        try:
+            response_body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        with self.app.app_context():
+            save(record_id, self.record(environ, request_body, sent, response_body))
+        return [response_body]
+
+    def read_body(self, environ):
+        """Read the request body (within the app's size limit) and hand the app a fresh copy."""
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return b""
+        if not 0 < length <= self.app.config["MAX_CONTENT_LENGTH"]:
+            return b""
+        body = environ["wsgi.input"].read(length)
+        environ["wsgi.input"] = io.BytesIO(body)
+        return body
+
+    def record(self, environ, request_body, sent, response_body):
+        hidden = hidden_cookie_names(self.app.config)
+        request_headers = [
+            [key[5:].replace("_", "-").title(), value]
+            for key, value in environ.items()
+            if key.startswith("HTTP_") and key != "HTTP_X_WIRE"
+        ]
+        if environ.get("CONTENT_TYPE"):
+            request_headers.append(["Content-Type", environ["CONTENT_TYPE"]])
+        query = environ.get("QUERY_STRING")
+        url = f"{environ['wsgi.url_scheme']}://{environ.get('HTTP_HOST', '')}{environ.get('PATH_INFO', '')}"
+        response_type = next((v for k, v in sent["headers"] if k.lower() == "content-type"), "")
+        return exchange(
+            environ["REQUEST_METHOD"],
+            url + (f"?{query}" if query else ""),
+            shown_headers(request_headers, hidden),
+            body_text(request_body, (environ.get("CONTENT_TYPE") or "").split(";")[0]),
+            sent["status"],
+            shown_headers(sent["headers"], hidden),
+            body_text(response_body, response_type.split(";")[0]),
+        )
+
+
+def save(record_id, record):
+    """Store a record under its id; records older than KEEP_FOR are dropped."""
     db.session.execute(db.delete(WireRecord).where(WireRecord.created_at < utcnow() - KEEP_FOR))
     db.session.add(WireRecord(id=record_id, data=json.dumps(record)))
     db.session.commit()
     return record_id
+
+
+# -- Server-to-server hops ---------------------------------------------------------------------
 
 
 def exchange_from_requests(response, hop="server to server", mask=()):
