@@ -256,3 +256,12 @@ def test_signing_in_with_oauth_gives_a_fresh_session_id(dance, live):
     dance.http.get(callback, allow_redirects=False)
     after = dance.http.cookies.get("session")
     assert after and after != before
+
+
+def test_protected_answers_401_before_and_200_after_the_oauth_sign_in(dance):
+    assert dance.page("/oauth/protected").status_code == 401
+    dance.sign_in()
+    response = dance.page("/oauth/protected")
+    assert response.status_code == 200
+    assert response.json() == {"message": "You are authenticated!", "user": "alice", "provider": "builtin"}
+    assert response.headers["Cache-Control"] == "no-store"

@@ -2,8 +2,10 @@
 (and the callback the provider sends the browser back to)."""
 
 from authlib.integrations.base_client import OAuthError
-from flask import abort, current_app, redirect, request, session, url_for
+from flask import abort, current_app, jsonify, redirect, request, session, url_for
 from requests import RequestException
+
+from errors import error_response
 
 from . import bp, providers
 from .client import remote
@@ -26,6 +28,16 @@ def login():
 def callback():
     """Steps 3 to 6: check state, exchange the code, verify the id_token, call userinfo, sign in."""
     return finish_callback()
+
+
+@bp.get("/protected")
+def protected():
+    """Anyone the OAuth sign-in named: the identity lives in the server-side session, and the
+    provider's tokens never left the server (OC-4)."""
+    identity = session.get("oauth_identity")
+    if not identity:
+        return error_response(401, "Unauthorized", "Nobody is signed in with OAuth in this browser.")
+    return jsonify(message="You are authenticated!", user=identity["name"], provider=identity["provider"])
 
 
 @bp.post("/logout")
