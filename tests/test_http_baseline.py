@@ -101,3 +101,21 @@ def test_an_untrusted_host_header_is_refused_before_any_view_runs(client):
 
 def test_the_configured_host_is_served(client):
     assert client.get("/", environ_overrides={"HTTP_HOST": "localhost:8000"}).status_code == 200
+
+
+def test_wire_capture_never_shows_an_httponly_cookie_whole(client):
+    secret = "s3cr3t-" + "x" * 40
+    client.set_cookie("access_token_cookie", secret)
+    response = client.get("/", headers={"X-Wire": "capture"})
+    record = client.get(f"/wire/{response.headers['X-Wire-Id']}").get_data(as_text=True)
+    assert "access_token_cookie=s3cr3t" in record
+    assert secret not in record
+
+
+def test_wire_capture_keeps_the_request_body_for_the_app(client):
+    response = client.post(
+        "/jwt/login", json={"username": "alice", "password": "wonderland"}, headers={"X-Wire": "capture"}
+    )
+    assert response.status_code == 200
+    record = client.get(f"/wire/{response.headers['X-Wire-Id']}").get_json()
+    assert '"username": "alice"' in record["request"]["body"]
