@@ -70,6 +70,27 @@ def shown_headers(headers, hidden):
     return shown
 
 
+# Fields whose values are never stored in a record, even though the browser sent them: a
+# record sits in the database for a quarter of an hour, and a password must never sit anywhere.
+SECRET_FIELDS = {"password", "current_password", "new_password", "confirm", "client_secret"}
+
+
+def without_secrets(body, mimetype):
+    """The body with the values of SECRET_FIELDS replaced (JSON objects and form bodies)."""
+    if mimetype.endswith("json"):
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return body
+        if isinstance(data, dict) and SECRET_FIELDS & data.keys():
+            return json.dumps({k: "•••• (not recorded)" if k in SECRET_FIELDS else v for k, v in data.items()})
+        return body
+    if mimetype == "application/x-www-form-urlencoded":
+        for name in SECRET_FIELDS:
+            body = mask_form_field(body, name)
+    return body
+
+
 def clip(text):
     if text is None:
         return ""
@@ -151,11 +172,12 @@ class WireCapture:
         query = environ.get("QUERY_STRING")
         url = f"{environ['wsgi.url_scheme']}://{environ.get('HTTP_HOST', '')}{environ.get('PATH_INFO', '')}"
         response_type = next((v for k, v in sent["headers"] if k.lower() == "content-type"), "")
+        request_type = (environ.get("CONTENT_TYPE") or "").split(";")[0]
         return exchange(
             environ["REQUEST_METHOD"],
             url + (f"?{query}" if query else ""),
             shown_headers(request_headers, hidden),
-            body_text(request_body, (environ.get("CONTENT_TYPE") or "").split(";")[0]),
+            without_secrets(body_text(request_body, request_type), request_type),
             sent["status"],
             shown_headers(sent["headers"], hidden),
             body_text(response_body, response_type.split(";")[0]),

@@ -119,3 +119,12 @@ def test_wire_capture_keeps_the_request_body_for_the_app(client):
     assert response.status_code == 200
     record = client.get(f"/wire/{response.headers['X-Wire-Id']}").get_json()
     assert '"username": "alice"' in record["request"]["body"]
+
+
+def test_wire_capture_never_stores_a_password(client):
+    response = client.post(
+        "/jwt/login", json={"username": "alice", "password": "wonderland"}, headers={"X-Wire": "capture"}
+    )
+    record = client.get(f"/wire/{response.headers['X-Wire-Id']}").get_data(as_text=True)
+    assert "wonderland" not in record
+    assert "not recorded" in record
