@@ -90,6 +90,8 @@ def test_jwt_lab_storage_xss_and_cookie_mode_csrf(live, page):
     page.get_by_role("button", name="Put my token in localStorage (demo)").click()
     page.get_by_role("button", name="Sign in with cookie mode (as the user above)").click()
     expect(page.locator("[data-xss-output]")).to_contain_text("200: Signed in as bob")
+    call(page, "POST /jwt/logout", "200 OK")
+    expect(page.locator('[data-whoami="jwt"]')).to_have_text("bob")  # the cookie still signs bob in
     page.get_by_role("button", name="Run an injected script (XSS simulation)").click()
     out = page.locator("[data-xss-output]")
     expect(out).to_contain_text("STOLEN")
@@ -112,5 +114,6 @@ def test_jwt_lab_storage_xss_and_cookie_mode_csrf(live, page):
 
     page.get_by_role("button", name="POST /jwt/cookie/logout with it").click()
     expect(out).to_contain_text("200: Signed out")
+    expect(page.locator('[data-whoami="jwt"]')).to_have_text("signed out")
     page.reload()
     expect(page.locator('[data-whoami="jwt"]')).to_have_text("signed out")

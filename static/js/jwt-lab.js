@@ -89,7 +89,8 @@ async function showToken() {
     button.disabled = button.dataset.call in { "replay-refresh": 1, "replay-revoked": 1 } ? !needs : !has;
   }
   for (const button of document.querySelectorAll("[data-inspect-current], [data-store-local], [data-verify-jwks]")) button.disabled = !has;
-  setWhoami("jwt", state.username);
+  // The badge names the memory token's user, else the cookie's (they are independent).
+  setWhoami("jwt", state.username || state.cookieUser);
   if (!has) {
     $("[data-stolen-window]").textContent = "Signed out: the revoked tokens are on the blocklist until their own exp.";
     return;

@@ -7,7 +7,14 @@ export const state = {
   refresh: null,
   previousRefresh: null, // the refresh token used up by the last refresh (for the replay demo)
   revoked: null, // the access token revoked by the last logout (for the replay demo)
+  // Who the HttpOnly cookie names (cookie mode): the server put it in the header badge.
+  cookieUser: initialCookieUser(),
 };
+
+function initialCookieUser() {
+  const badge = document.querySelector('[data-whoami="jwt"]');
+  return badge && badge.closest(".badge").classList.contains("on") ? badge.textContent.trim() : null;
+}
 
 const listeners = new Set();
 

@@ -2,7 +2,7 @@
 // its CSRF double-submit, and an XSS simulation showing what an injected script can reach.
 
 import { send } from "./wire.js";
-import { state } from "./jwt-state.js";
+import { state, update } from "./jwt-state.js";
 
 const $ = (selector) => document.querySelector(selector);
 // Attack demo only: the one place this app ever writes a token to localStorage (JWT-7).
@@ -41,6 +41,7 @@ export function init(wire) {
   $("[data-cookie-login]").addEventListener("click", async () => {
     const form = document.querySelector("[data-jwt-login]");
     const { response, data } = await send(wire, "/jwt/cookie/login", { method: "POST", json: { username: form.username.value, password: form.password.value } });
+    if (response.ok) update({ cookieUser: form.username.value });
     output([`${response.status}: ${data.message || data.error}`, "The Set-Cookie lines in the wire panel show the flags."]);
   });
   $("[data-cookie-forged]").addEventListener("click", async () => {
@@ -50,6 +51,7 @@ export function init(wire) {
   $("[data-cookie-logout]").addEventListener("click", async () => {
     const csrf = readCookie("csrf_access_token") || "";
     const { response, data } = await send(wire, "/jwt/cookie/logout", { method: "POST", headers: { "X-CSRF-TOKEN": csrf } });
+    if (response.ok) update({ cookieUser: null });
     output([`${response.status}: ${data.message || data.error}`, `X-CSRF-TOKEN: ${csrf || "(none: sign in with cookie mode first)"}`]);
     localStorage.removeItem(DEMO_KEY);
   });
