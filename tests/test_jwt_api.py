@@ -161,3 +161,16 @@ def test_login_is_rate_limited(tmp_path):
     statuses = [client.post("/jwt/login", json={"username": "alice", "password": "x"}).status_code for _ in range(11)]
     assert statuses[:10] == [401] * 10
     assert statuses[10] == 429
+
+
+def test_the_challenge_never_echoes_unsafe_characters(client):
+    """RFC 6750 §3: error_description is limited to printable ASCII without quote or backslash."""
+    import base64
+    import json
+
+    header = base64.urlsafe_b64encode(json.dumps({"alg": 'x"\r\n\\é'}).encode()).rstrip(b"=").decode()
+    response = client.get("/jwt/protected", headers=bearer(f"{header}.e30.sig"))
+    assert response.status_code == 401
+    challenge = response.headers["WWW-Authenticate"]
+    description = challenge.split('error_description="', 1)[1][:-1]
+    assert all(0x20 <= ord(c) <= 0x7E and c not in '"\\' for c in description)
