@@ -76,7 +76,9 @@ CODE_LIFETIME = 300
 
 
 def secret_digest(secret):
-    """Client secrets are stored as SHA-256 digests: 256 random bits need no slow hash."""
+    """Client secrets, codes and tokens are stored as SHA-256 digests, like passwords but
+    without the slow hash (256 random bits cannot be guessed): a copy of this database
+    yields nothing that works (RFC 6819 §5.1.4.1.3)."""
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
@@ -131,8 +133,9 @@ class Grant(db.Model):
 
 
 class AuthorizationCode(db.Model, OAuth2AuthorizationCodeMixin):
-    """A code handed to the browser. Used codes are kept (marked, not deleted) so a second
-    use is recognised as a replay and can revoke what the first use issued (AS-3)."""
+    """A code handed to the browser (stored as its digest). Used codes are kept (marked, not
+    deleted) so a second use is recognised as a replay and can revoke what the first use
+    issued (AS-3)."""
 
     __tablename__ = "provider_codes"
 
@@ -147,8 +150,8 @@ class AuthorizationCode(db.Model, OAuth2AuthorizationCodeMixin):
 
 
 class Token(db.Model, OAuth2TokenMixin):
-    """An access token with its refresh token. A rotated refresh token is marked revoked,
-    not deleted, so its reuse is recognised (AS-5)."""
+    """An access token with its refresh token, both stored as digests. A rotated refresh
+    token is marked revoked, not deleted, so its reuse is recognised (AS-5)."""
 
     __tablename__ = "provider_tokens"
 
@@ -161,6 +164,14 @@ class Token(db.Model, OAuth2TokenMixin):
 
     def get_client(self):
         return db.session.execute(db.select(Client).filter_by(client_id=self.client_id)).scalar_one_or_none()
+
+    @classmethod
+    def find(cls, value, kind="access_token"):
+        """The token whose access (or refresh) token is this value, looked up by digest."""
+        if not isinstance(value, str) or not value or len(value) > 512:
+            return None
+        column = cls.access_token if kind == "access_token" else cls.refresh_token
+        return db.session.execute(db.select(cls).where(column == secret_digest(value))).scalar_one_or_none()
 
 
 def seed(app):

@@ -22,7 +22,7 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .forms import ConsentForm
-from .models import SCOPES, Client, Grant, Token, User, db, new_token
+from .models import SCOPES, Client, Grant, Token, User, db, new_token, secret_digest
 from .oauth2 import SIGNING_ALG, issuer, signing_key, user_info
 from .views import current_user, refuses_unreadable
 from .web import csrf
@@ -142,7 +142,7 @@ def token():
             user_id=user.id,
             grant_id=grant.id,
             token_type="Bearer",  # noqa: S106  # nosec B106
-            access_token=access,
+            access_token=secret_digest(access),
             scope=item.scope,
             expires_in=600,
         )

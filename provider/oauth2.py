@@ -22,7 +22,7 @@ from flask import current_app
 from joserfc.jwk import RSAKey
 from werkzeug.local import LocalProxy
 
-from .models import SCOPES, AuthorizationCode, Client, Grant, Token, User, db, new_token
+from .models import SCOPES, AuthorizationCode, Client, Grant, Token, User, db, new_token, secret_digest
 
 # Both client authentication methods of RFC 6749 §2.3.1, and no "none": every client here is
 # confidential and proves who it is at the token and revocation endpoints (AS-6).
@@ -69,7 +69,11 @@ def user_info(user, scope):
 def save_token(token, request):
     """Store a token with the grant it descends from, so its whole family can be revoked."""
     parent = getattr(request, "authorization_code", None) or getattr(request, "refresh_token", None)
-    item = Token(client_id=request.client.client_id, user_id=request.user.id, grant_id=parent.grant_id, **token)
+    stored = dict(token)  # the client gets the values; this database keeps their digests
+    for name in ("access_token", "refresh_token"):
+        if stored.get(name):
+            stored[name] = secret_digest(stored[name])
+    item = Token(client_id=request.client.client_id, user_id=request.user.id, grant_id=parent.grant_id, **stored)
     db.session.add(item)
     db.session.commit()
 
@@ -114,7 +118,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
         data = request.payload.data
         db.session.add(
             AuthorizationCode(
-                code=code,
+                code=secret_digest(code),
                 client_id=request.client.client_id,
                 redirect_uri=request.payload.redirect_uri,
                 scope=request.scope,
@@ -129,7 +133,7 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
 
     def query_authorization_code(self, code, client):
         item = db.session.execute(
-            db.select(AuthorizationCode).filter_by(code=code, client_id=client.client_id)
+            db.select(AuthorizationCode).filter_by(code=secret_digest(code), client_id=client.client_id)
         ).scalar_one_or_none()
         if item is None or item.is_expired():
             return None
@@ -162,7 +166,7 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
     INCLUDE_NEW_REFRESH_TOKEN = True
 
     def authenticate_refresh_token(self, refresh_token):
-        item = db.session.execute(db.select(Token).filter_by(refresh_token=refresh_token)).scalar_one_or_none()
+        item = Token.find(refresh_token, "refresh_token")
         if item is None:
             return None
         lifetime = current_app.config["OAUTH2_REFRESH_TOKEN_LIFETIME"]
@@ -232,12 +236,25 @@ class LabUserInfoEndpoint(UserInfoEndpoint):
 class RevocationEndpoint(create_revocation_endpoint(db.session, Token)):
     CLIENT_AUTH_METHODS = CLIENT_AUTH_METHODS
 
+    def query_token(self, token_string, token_type_hint):
+        kinds = ["access_token", "refresh_token"]
+        if token_type_hint in kinds:  # the hint says where to look first (RFC 7009 §2.1)
+            kinds.sort(key=lambda kind: kind != token_type_hint)
+        return Token.find(token_string, kinds[0]) or Token.find(token_string, kinds[1])
+
     def revoke_token(self, token, request):
-        if token.refresh_token and request.form.get("token") == token.refresh_token:
+        if token.refresh_token and secret_digest(request.form.get("token", "")) == token.refresh_token:
             db.session.get(Grant, token.grant_id).revoke("the client revoked its refresh token")
         else:
             token.access_token_revoked_at = int(time.time())
         db.session.commit()
+
+
+class BearerTokenValidator(create_bearer_token_validator(db.session, Token)):
+    """Bearer tokens are looked up by digest (RFC 6750; the database holds no usable token)."""
+
+    def authenticate_token(self, token_string):
+        return Token.find(token_string)
 
 
 def config_oauth(app):
@@ -267,7 +284,7 @@ def config_oauth(app):
 
     # 4. Revocation (RFC 7009) and the userinfo endpoint behind bearer-token checks.
     server.register_endpoint(RevocationEndpoint)
-    require_oauth.register_token_validator(create_bearer_token_validator(db.session, Token)())
+    require_oauth.register_token_validator(BearerTokenValidator())
     server.register_endpoint(LabUserInfoEndpoint(resource_protector=require_oauth))
     return server
 

@@ -7,7 +7,7 @@ from joserfc import jwt
 from joserfc.jwk import KeySet
 from oauth_flow import CLIENT_ID, REDIRECT_URI, ProviderFlow, query
 
-from provider.models import CODE_LIFETIME, AuthorizationCode, Grant, db
+from provider.models import CODE_LIFETIME, AuthorizationCode, Grant, Token, db, secret_digest
 
 
 @pytest.fixture(scope="module")
@@ -183,7 +183,7 @@ def test_as_3_code_lives_at_most_five_minutes(flow, provider_app):
     assert CODE_LIFETIME <= 300
     code, _ = flow.code()
     with provider_app.app_context():
-        item = db.session.execute(db.select(AuthorizationCode).filter_by(code=code)).scalar_one()
+        item = db.session.execute(db.select(AuthorizationCode).filter_by(code=secret_digest(code))).scalar_one()
         item.issued_at = time.time() - CODE_LIFETIME - 1
         db.session.commit()
     response = flow.token(code)
@@ -287,6 +287,18 @@ def test_as_6_tokens_carry_at_least_128_random_bits(flow):
     for name in ("access_token", "refresh_token"):
         assert len(tokens[name]) >= 43  # token_urlsafe(32): 256 bits
     assert tokens["token_type"].lower() == "bearer"
+
+
+def test_as_6_codes_and_tokens_are_stored_only_as_digests(flow, provider_app):
+    code, _ = flow.code()
+    tokens = flow.token(code).get_json()
+    with provider_app.app_context():
+        assert db.session.execute(db.select(AuthorizationCode).filter_by(code=code)).first() is None
+        for name in ("access_token", "refresh_token"):
+            column = getattr(Token, name)
+            assert db.session.execute(db.select(Token).where(column == tokens[name])).first() is None
+            assert db.session.execute(db.select(Token).where(column == secret_digest(tokens[name]))).first()
+    assert flow.userinfo(tokens["access_token"]).status_code == 200
 
 
 def test_as_6_client_secrets_are_stored_as_digests(provider_app):
