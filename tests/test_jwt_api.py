@@ -174,3 +174,11 @@ def test_the_challenge_never_echoes_unsafe_characters(client):
     challenge = response.headers["WWW-Authenticate"]
     description = challenge.split('error_description="', 1)[1][:-1]
     assert all(0x20 <= ord(c) <= 0x7E and c not in '"\\' for c in description)
+
+
+@pytest.mark.parametrize(("value", "expires_in"), [("NaN", 900), ("Infinity", 900), ("-Infinity", 5), ("1e400", 900)])
+def test_login_lifetime_that_json_allows_but_numbers_do_not_is_clamped_not_a_500(client, value, expires_in):
+    body = '{"username": "alice", "password": "wonderland", "lifetime": ' + value + "}"
+    response = client.post("/jwt/login", data=body, content_type="application/json")
+    assert response.status_code == 200
+    assert response.json["expires_in"] == expires_in

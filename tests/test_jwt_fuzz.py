@@ -14,7 +14,7 @@ def b64(data):
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=12,
 )
@@ -106,3 +106,13 @@ def test_garbage_cookies_are_4xx(client, token):
     response = client.post("/jwt/cookie/logout", headers={"X-CSRF-TOKEN": "x"})
     assert_clean_4xx(response)
     assert client.get("/jwt/").status_code == 200  # the header badge never raises
+
+
+# A real sign-in with whatever the lab's optional `lifetime` may hold (NaN and Infinity included).
+@settings(FUZZ, max_examples=40)
+@given(lifetime=json_values)
+def test_any_lifetime_value_signs_in_with_a_clamped_lifetime(client, lifetime):
+    body = {"username": "bob", "password": "thebuilder", "lifetime": lifetime}
+    response = client.post("/jwt/login", json=body)
+    assert response.status_code == 200
+    assert 5 <= response.json["expires_in"] <= 900

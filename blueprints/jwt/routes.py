@@ -26,7 +26,8 @@ def json_body():
 
 def requested_lifetime(value):
     """An access-token lifetime the lab asked for, clamped to 5 s to 15 min; None for the default."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    # Python's JSON parser accepts NaN, which no comparison clamps: it counts as "not asked".
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
         return None
     return int(min(max(value, LAB_LIFETIME[0]), LAB_LIFETIME[1]))
 
