@@ -147,7 +147,7 @@ def wordlist():
     return Response(WORDLIST.read_bytes(), mimetype="text/plain")
 
 
-# -- The attacker's workbench ----------------------------------------------------------------
+# ### The attacker's workbench
 
 
 def parts(token):

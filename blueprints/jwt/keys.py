@@ -75,7 +75,7 @@ def retire(kid):
     return key
 
 
-# -- Key material ---------------------------------------------------------------------------
+# ### Key material
 #
 # HMAC keys are derived from JWT_SECRET_KEY (256 random bits from the environment, JWT-2) and
 # the key's id with HKDF (RFC 5869): each `kid` gets its own 256-bit key, the database holds no

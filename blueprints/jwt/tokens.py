@@ -47,7 +47,7 @@ def lifetime(token_type):
     return seconds.total_seconds() if isinstance(seconds, timedelta) else seconds
 
 
-# -- Issuing --------------------------------------------------------------------------------
+# ### Issuing
 #
 # Every token names its issuer (`iss`, this app's URL) and audience (`aud`, this app's API), its
 # subject (`sub`, the user id as a string, as RFC 7519 requires), its kind (`type`), a unique id
@@ -82,7 +82,7 @@ def issue(user, token_type, family, seconds=None, csrf=False, auth_time=None):
     return token, claims
 
 
-# -- Which key may verify this token (runs before the signature is checked) -----------------
+# ### Which key may verify this token (runs before the signature is checked)
 #
 # The token's header is attacker-controlled, so it may only *select* among our own keys by
 # `kid`, never supply one (`jwk`, `jku`, `x5u`, `x5c` are refused, never fetched). The algorithm
@@ -112,7 +112,7 @@ def verification_key(header, unverified_claims):
     return keys.verification_material(key)
 
 
-# -- After the signature: the kind of token, and whether it is still in force ---------------
+# ### After the signature: the kind of token, and whether it is still in force
 
 
 @jwt.token_verification_loader
@@ -155,7 +155,7 @@ def is_revoked(_header, claims):
     return g.jwt_refusal is not None
 
 
-# -- Answers: 401 with WWW-Authenticate (RFC 6750 §3) ---------------------------------------
+# ### Answers: 401 with WWW-Authenticate (RFC 6750 §3)
 
 # RFC 6750 allows only these characters in error_description.
 UNSAFE_DESCRIPTION = re.compile(r"[^\x20\x21\x23-\x5b\x5d-\x7e]")
@@ -207,7 +207,7 @@ def unknown_user(_header, _claims):
     return refuse("the user no longer exists")
 
 
-# -- A login's pair of tokens ----------------------------------------------------------------
+# ### A login's pair of tokens
 
 
 # Rotation hands out a new refresh token at every refresh, but never one that outlives the
