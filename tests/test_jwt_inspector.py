@@ -107,3 +107,26 @@ def test_inspect_form_without_csrf_token_is_refused(client):
 
 def test_inspect_form_is_post_only(client):
     assert client.get("/jwt/inspect?token=a.b.c").status_code == 405
+
+
+def test_an_rs256_token_passes_every_check(tmp_path):
+    from conftest import app_config
+
+    from app import create_app
+
+    client = create_app(app_config(tmp_path / "rs", JWT_ALGORITHM="RS256")).test_client()
+    result = inspect(client, login(client)["access_token"])
+    assert set(verdicts(result).values()) == {"pass"}
+    assert result["header"]["alg"] == "RS256"
+
+
+def test_a_retired_keys_token_fails_the_key_check(client):
+    token = login(client)["access_token"]
+    client.post("/jwt/api/keys/rotate", headers={"Authorization": f"Bearer {token}"}, json={"alg": "HS256"})
+    fresh = login(client)["access_token"]
+    kid = inspect(client, token)["header"]["kid"]
+    client.post("/jwt/api/keys/retire", headers={"Authorization": f"Bearer {fresh}"}, json={"kid": kid})
+    result = inspect(client, token)
+    assert verdicts(result)["key"] == "fail"
+    assert verdicts(result)["signature"] == "skip"
+    assert result["reason"] == f"key {kid} has been retired"
