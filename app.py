@@ -8,7 +8,7 @@ import security
 import session_store
 import storage
 import wire
-from extensions import csrf, db, jwt, limiter, login_manager, oauth
+from extensions import csrf, db, jwt, limiter, login_manager
 
 
 def create_app(test_config=None):
@@ -18,13 +18,13 @@ def create_app(test_config=None):
     # Settings: class defaults, then the environment and instance folder, then test values.
     config.load(app, test_config)
 
-    # Shared plumbing: the stores, CSRF tokens, throttling, the OAuth client registry.
+    # Shared plumbing: the stores, CSRF tokens, throttling; flask-login and flask-jwt-extended,
+    # which the session and JWT demos configure.
     storage.init_app(app)
     db.init_app(app)
     session_store.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
-    oauth.init_app(app)
     login_manager.init_app(app)
     jwt.init_app(app)
 

@@ -1,6 +1,9 @@
-"""Extensions, created once without an app and bound to it in create_app()."""
+"""Extensions, created once without an app and bound to it in create_app().
 
-from authlib.integrations.flask_client import OAuth
+(The OAuth client registry is made per app in blueprints/oauth/client.py: authlib's registry
+remembers a single app, and one process may hold several, the app beside its replica.)
+"""
+
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -16,10 +19,6 @@ login_manager = LoginManager()
 
 # Bearer tokens (the article's express-jwt example).
 jwt = JWTManager()
-
-# The OAuth client registry (the article's OAuth example). No cache= argument: authlib
-# would then keep `state` outside the user's session (OC-2, GHSA-fg6f-75jq-6523).
-oauth = OAuth()
 
 # Synchronizer tokens for forms (PW-5); csrf.py decides which requests must carry one.
 csrf = CSRFProtect()

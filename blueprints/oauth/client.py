@@ -18,9 +18,10 @@ MASKED = ("client_secret", "Authorization")
 
 
 def init_app(app):
-    # One registry per app, made here rather than the module-level `extensions.oauth`: the
-    # test suite builds many apps (each with its own provider address) in one process, and
-    # authlib's registry remembers one app and caches its clients by name.
+    # One registry per app, made here rather than once at module level: one process may hold
+    # several apps (the tests; the app beside its replica), each with its own provider address,
+    # and authlib's registry remembers one app and caches its clients by name. No `cache=`:
+    # state stays in the user's session (OC-2).
     app.extensions["oauth_registry"] = {"registry": OAuth(app), "settings": {}}
 
 
