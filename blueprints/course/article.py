@@ -182,15 +182,12 @@ EXAMPLES = (
             ),
         ),
         (
-            Mapping("app.get('/login'", ("blueprints/oauth/routes.py", "login"), "state, PKCE S256, nonce"),
-            Mapping(
-                "async function getTokens", ("blueprints/oauth/routes.py", "callback"), "state checked, code exchanged"
-            ),
-            Mapping(
-                "async function getUserInfo",
-                ("blueprints/oauth/routes.py", "callback"),
-                "userinfo with the bearer token",
-            ),
+            Mapping("app.get('/login'", ("blueprints/oauth/routes.py", "login"), "the route"),
+            Mapping("const state = b64url", ("blueprints/oauth/dance.py", "begin"), "state, PKCE S256, nonce"),
+            Mapping("req.query.state !== expected.state", ("blueprints/oauth/dance.py", "check_callback"), "state"),
+            Mapping("async function getTokens", ("blueprints/oauth/dance.py", "exchange_code"), "code + verifier"),
+            Mapping("async function getUserInfo", ("blueprints/oauth/dance.py", "call_userinfo"), "bearer call"),
+            Mapping("app.get('/callback'", ("blueprints/oauth/routes.py", "callback"), "the callback route"),
         ),
     ),
 )
