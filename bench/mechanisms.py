@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from .wsgi_call import DirectCall
 
 USER_AGENT = "authlab-bench/1"
-ALICE = {"username": "alice", "password": "wonderland"}
+# The contract's demo account (shown on every login page), not a secret.
+ALICE = {"username": "alice", "password": "wonderland"}  # nosec B105
 
 
 @dataclass

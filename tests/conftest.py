@@ -22,9 +22,7 @@ for _name in ("APP_ENV", "REDIS_URL", "SESSION_TYPE", "DATABASE_URL", "APP_INSTA
 settings.register_profile(
     "default", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
-settings.register_profile(
-    "fuzz", max_examples=10_000, deadline=None, suppress_health_check=list(HealthCheck)
-)
+settings.register_profile("fuzz", max_examples=10_000, deadline=None, suppress_health_check=list(HealthCheck))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 from app import create_app  # noqa: E402
