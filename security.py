@@ -53,14 +53,15 @@ def set_security_headers(response):
     # One pass over the names already set (asking Headers for a missing name raises and
     # catches an exception each time, which costs more than the rest of this function).
     present = {name.lower() for name in headers.keys()}
-    for name, value in BASELINE_HEADERS:
-        if name.lower() not in present:
-            headers.add(name, value)
+    headers.extend([(name, value) for name, value in BASELINE_HEADERS if name.lower() not in present])
     # HDR-3: nothing the app renders from a user's state may sit in a shared or back-button
     # cache; and a cache must key any response on the Cookie it was made for.
     if request.endpoint != "static":
         headers["Cache-Control"] = "no-store"
-        response.vary.add("Cookie")
+        if "vary" in present:
+            response.vary.add("Cookie")
+        else:
+            headers.add("Vary", "Cookie")
     # HDR-1: only sent when the production config sets a lifetime (HSTS over plain http
     # on localhost would be ignored at best and pin a student's browser at worst).
     if current_app.config["HSTS_SECONDS"]:

@@ -13,7 +13,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import floor, http, inprocess, pages, profile, startup
+from . import ablation, floor, http, inprocess, mechanisms, pages, profile, startup
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -78,6 +78,10 @@ def main(argv=None):
 
             log("Bare twins: what the app's own code adds (target: <= 10%)")
             report["bare_twins"] = inprocess.bare_twins(workdir, report["inprocess"], seconds, log)
+
+            log("Where the app's own time goes (GET /jwt/protected without each piece)")
+            build = mechanisms.MECHANISMS["jwt-hs256"][0]
+            report["ablation"] = ablation.run(lambda: build(workdir / "ablation", None), seconds, log)
 
             if "jwt-hs256" in prepared:
                 log("Profile of GET /jwt/protected (HS256): self time by library")

@@ -8,7 +8,7 @@ lab.py       the lab page and the JSON it reads (the server-side record, the sig
 scaleout.py  the app and its replica: one store per instance, a shared store, JWTs
 """
 
-from flask import Blueprint
+from flask import Blueprint, request
 from flask_login import current_user
 
 from extensions import login_manager
@@ -21,14 +21,23 @@ def init_app(app):
     from . import binding, lab, remember, routes, scaleout, timeouts  # noqa: F401  (routes register on bp)
 
     login_manager.user_loader(load_user)
-    # Before any view: end a session presented by another browser or past its timeouts,
-    # then let a remember-me cookie start a new one. After every response: set or clear
-    # the remember-me cookie.
-    app.before_request(binding.enforce)
-    app.before_request(timeouts.enforce)
-    app.before_request(remember.restore)
+    app.before_request(guard)
     app.after_request(remember.update_cookie)
     app.register_blueprint(bp)
+
+
+def guard():
+    """Before any view: end a session presented by another browser or past its timeouts,
+    then let a remember-me cookie start a new one. (After every response, the remember-me
+    cookie is set or cleared: remember.update_cookie.)"""
+    from . import binding, remember, timeouts
+
+    # No cookie at all (a bearer-token API call, a first visit): no session to check.
+    if not request.cookies or request.endpoint == "static":
+        return
+    binding.enforce()
+    timeouts.enforce()
+    remember.restore()
 
 
 def signed_in_user():

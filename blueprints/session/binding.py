@@ -9,13 +9,13 @@ rewritten to the store and sent a remember-me deletion without Secure or SameSit
 check runs here, for signed-in sessions only, and flask-login's is switched off (config.py).
 """
 
-from flask import current_app, g, request, session
+from flask import current_app, g, session
 from flask_login import logout_user
 
 
 def enforce():
-    """Before every request: end a signed-in session presented by another browser."""
-    if request.endpoint == "static" or "_user_id" not in session:
+    """Before every view (see guard()): end a signed-in session presented by another browser."""
+    if "_user_id" not in session:
         return
     if session.get("_id") != current_app.login_manager._session_identifier_generator():
         logout_user()

@@ -81,7 +81,7 @@ def presented_token():
 def restore():
     """Before a request without a signed-in session: sign in from a valid remember-me cookie."""
     name = current_app.config["REMEMBER_COOKIE_NAME"]
-    if request.endpoint == "static" or name not in request.cookies or "_user_id" in session:
+    if name not in request.cookies or "_user_id" in session:
         return
     token = presented_token()
     user = db.session.get(User, token.user_id) if token else None

@@ -8,7 +8,7 @@ active). Past either limit the session is ended here, whatever the cookie says.
 
 import time
 
-from flask import current_app, g, request, session
+from flask import current_app, g, session
 from flask_login import logout_user
 
 # The timeout pairs a session may run under; the learner picks one at sign-in. Names only
@@ -48,8 +48,8 @@ def remaining():
 
 
 def enforce():
-    """Before every request: end a signed-in session past either timeout."""
-    if request.endpoint == "static" or "_user_id" not in session:
+    """Before every view (see guard()): end a signed-in session past either timeout."""
+    if "_user_id" not in session:
         return
     created, seen = session.get("_created"), session.get("_seen")
     if not (isinstance(created, int) and isinstance(seen, int)):
