@@ -93,7 +93,18 @@ def parse_wrk(output):
 
 
 def wrk(url, headers, connections, seconds):
-    command = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s", "--latency", "--timeout", "5s"]
+    command = [
+        "wrk",
+        "-t",
+        str(min(2, connections)),
+        "-c",
+        str(connections),
+        "-d",
+        f"{seconds}s",
+        "--latency",
+        "--timeout",
+        "5s",
+    ]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     done = subprocess.run(command + [url], capture_output=True, text=True, check=True)  # nosec B603

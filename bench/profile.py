@@ -40,9 +40,17 @@ def run(call, iterations=2000):
         by_group[label] = by_group.get(label, 0.0) + self_time
         top.append((cumulative, f"{filename.rsplit('/site-packages/', 1)[-1]}:{line} {function}"))
     top.sort(reverse=True)
+    # How many times one request has PyJWT decode the same token (flask-jwt-extended's
+    # loaders each decode it again).
+    decodes = sum(
+        primitive
+        for (filename, _line, function), (primitive, *_rest) in stats.stats.items()
+        if filename.endswith("jwt/api_jwt.py") and function == "decode_complete"
+    )
     ranked = sorted(by_group.items(), key=lambda kv: -kv[1])
     return {
         "iterations": iterations,
+        "pyjwt_decodes_per_request": round(decodes / iterations, 1),
         "self_time_share_pct": {k: round(100 * v / total, 1) for k, v in ranked},
         "top_cumulative": [{"where": where, "us_per_call": round(1e6 * c / iterations, 1)} for c, where in top[:15]],
     }
