@@ -53,7 +53,6 @@ def create_app(test_config=None):
     with app.app_context():
         import models
 
-        db.create_all()
-        models.seed_demo_accounts()
+        models.first_start()
 
     return app

@@ -28,7 +28,11 @@ KNOWN_BAD_SECRETS = {
 }
 
 
-class UnsafeConfiguration(RuntimeError):
+class CannotStart(RuntimeError):
+    """The app cannot start (a folder it cannot write, a full disk); the message says why."""
+
+
+class UnsafeConfiguration(CannotStart):
     """Raised when production settings would be insecure; the app refuses to start."""
 
 
@@ -47,23 +51,34 @@ def read_or_create_secrets(path, names):
     """
     path = Path(path)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        values = {name: generate_secret(name) for name in names}
-        tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            json.dump(values, fh, indent=2)
         try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
+            write_new_secrets(path, names)
+        except OSError as exc:
+            # A full disk or a read-only folder: say what and where, not a traceback.
+            raise CannotStart(
+                f"cannot write {path}: {exc.strerror}. Free some space or make the folder writable "
+                "(or set the secrets in the environment)."
+            ) from exc
     values = json.loads(path.read_text())
     missing = [name for name in names if not values.get(name)]
     if missing:
         raise UnsafeConfiguration(f"{path} lacks {missing}: delete it to start fresh")
     return values
+
+
+def write_new_secrets(path, names):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    values = {name: generate_secret(name) for name in names}
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as fh:
+            json.dump(values, fh, indent=2)
+        os.link(tmp, path)
+    except FileExistsError:
+        pass  # another process finished first: its values stand
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def generate_secret(_name):
@@ -265,7 +280,7 @@ def load(app, test_config=None):
     try:
         instance.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UnsafeConfiguration(f"cannot create the instance folder {instance}: {exc.strerror}") from exc
+        raise CannotStart(f"cannot create the instance folder {instance}: {exc.strerror}") from exc
     app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'app.sqlite'}"
     app.config["SESSION_FILE_DIR"] = str(instance / "sessions")
     app.config["PROVIDER_REGISTRATION_FILE"] = str(instance / "provider" / "builtin-client.json")

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from flask_login import UserMixin
 from sqlalchemy import String
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
@@ -92,6 +92,21 @@ def demo_hash(password):
     """Argon2id is slow on purpose (PW-1): a process that builds several apps (the tests, or the
     app beside its replica) hashes each demo password once, with one salt."""
     return hash_password(password)
+
+
+def first_start():
+    """Create the tables and the demo accounts (a no-op afterwards), or say clearly why not."""
+    from config import CannotStart
+
+    try:
+        db.create_all()
+        seed_demo_accounts()
+    except OperationalError as exc:
+        # A read-only instance folder, a full disk, a path that does not exist.
+        raise CannotStart(
+            f"cannot prepare the database {db.engine.url.database}: {exc.orig}. "
+            "Make the instance folder writable, free some space, or delete instance/ to start fresh."
+        ) from exc
 
 
 def seed_demo_accounts():

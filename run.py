@@ -50,7 +50,11 @@ def serve(name):
     if name == "replica":
         os.environ.setdefault("INSTANCE_NAME", "replica")
     module, factory = target.split(":")
-    app = getattr(import_module(module), factory)()
+    try:
+        app = getattr(import_module(module), factory)()
+    except RuntimeError as exc:  # the parties' refusals to start (UnsafeConfiguration and kin)
+        print(f"{name}: {exc}", file=sys.stderr)
+        sys.exit(1)
     # Bind to loopback only: a classroom laptop should not serve the demos to the network.
     run_simple("127.0.0.1", url.port, app, threaded=True, use_reloader=False, use_debugger=False)
 

@@ -84,9 +84,9 @@ class SqlAlchemyStore(Hardened, SqlAlchemySessionInterface):
         if table not in _models:
             _models[table] = create_session_model(db, table)
         self.client = db
+        # Declared on the app's own metadata: its table is made with the others at first
+        # start (models.first_start), which reports a database it cannot write.
         self.sql_session_model = _models[table]
-        with app.app_context():
-            self.sql_session_model.__table__.create(bind=db.engine, checkfirst=True)
         ServerSideSessionInterface.__init__(self, app, cleanup_n_requests=1000, **common)
 
 

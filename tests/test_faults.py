@@ -35,7 +35,7 @@ def test_redis_down_tells_clients_when_to_retry(app_with_dead_redis):
 def test_an_instance_folder_that_cannot_be_created_stops_start_up_with_a_clear_message(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the instance folder should be")
-    with pytest.raises(config.UnsafeConfiguration, match="cannot create the instance folder"):
+    with pytest.raises(config.CannotStart, match="cannot create the instance folder"):
         create_app({"ENV_NAME": "development", "INSTANCE_PATH": str(blocker / "instance")})
 
 
@@ -44,3 +44,21 @@ def test_a_provider_that_does_not_answer_is_a_clear_502(tmp_path):
     response = app.test_client().get("/oauth/login", headers={"Accept": "text/html"})
     assert response.status_code == 502
     assert "did not answer" in response.get_data(as_text=True)
+
+
+def test_a_full_disk_at_first_start_stops_with_a_clear_message(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(config.os, "open", full_disk)
+    with pytest.raises(config.CannotStart, match="No space left on device"):
+        create_app({"ENV_NAME": "development", "INSTANCE_PATH": str(tmp_path)})
+
+
+def test_a_database_that_cannot_be_written_stops_start_up_with_a_clear_message(tmp_path):
+    unreachable = f"sqlite:///{tmp_path}/no-such-folder/app.sqlite"
+    with pytest.raises(config.CannotStart, match="cannot prepare the database"):
+        create_app(app_config(tmp_path / "instance", SQLALCHEMY_DATABASE_URI=unreachable))

@@ -76,3 +76,26 @@ def test_a_signed_up_user_survives_a_restart(restartable):
         db.session.commit()
     with restartable().app_context():
         assert authenticate("carol", "a long passphrase") is not None
+
+
+def test_the_providers_grants_and_tokens_survive_a_provider_restart(tmp_path):
+    from provider import create_app as create_provider
+    from tests.conftest import provider_config
+    from tests.oauth_flow import ProviderFlow
+
+    def start():
+        return create_provider(provider_config(tmp_path / "provider-instance"))
+
+    flow = ProviderFlow(start().test_client())
+    flow.login()
+    code, _ = flow.code()
+    tokens = flow.token(code).get_json()
+    after = start().test_client()
+    userinfo = after.get("/userinfo", headers={"Authorization": f"Bearer {tokens['access_token']}"})
+    assert userinfo.status_code == 200
+    refreshed = after.post(
+        "/token",
+        data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
+        auth=(flow.client_id, flow.secret),
+    )
+    assert refreshed.status_code == 200
