@@ -1,7 +1,8 @@
 // The token inspector's browser half: sends a token to POST /jwt/api/inspect (in the body, never
 // in a URL) and renders the server's verdicts in the shape of templates/jwt/macros.html.
 
-import { coloured, el } from "./jwt-token.js";
+import { el } from "./dom.js";
+import { coloured } from "./jwt-token.js";
 
 export async function inspect(token) {
   const response = await fetch("/jwt/api/inspect", {

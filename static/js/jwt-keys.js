@@ -3,7 +3,8 @@
 
 import { send } from "./wire.js";
 import { bearer, onChange, state } from "./jwt-state.js";
-import { decode, el } from "./jwt-token.js";
+import { el } from "./dom.js";
+import { decode } from "./jwt-token.js";
 
 const $ = (selector) => document.querySelector(selector);
 

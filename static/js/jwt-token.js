@@ -1,15 +1,7 @@
 // Reading a token needs no key: header and payload are only base64url-encoded JSON. These helpers
 // decode (without trusting) and display a token the way jwt.io taught everyone to read one.
 
-export function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (key === "class") node.className = value;
-    else node.setAttribute(key, value);
-  }
-  for (const child of children) node.append(child);
-  return node;
-}
+import { el } from "./dom.js";
 
 function b64urlJson(segment) {
   try {

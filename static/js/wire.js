@@ -2,6 +2,8 @@
 // the server saw it (the server records it when asked with `X-Wire: capture`; see wire.py).
 // Plain ES module, no dependencies, no inline script: the CSP forbids those.
 
+import { el } from "./dom.js";
+
 // Why the highlighted headers matter, in words a student can read during the demo.
 const NOTES = {
   authorization: "Authorization: the credential itself. Whoever holds this value is you until it expires or is revoked.",
@@ -26,15 +28,6 @@ const COOKIE_ATTRIBUTES = {
 
 const HIGHLIGHT = { authorization: "hl-auth", cookie: "hl-cookie", "set-cookie": "hl-setcookie" };
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (key === "class") node.className = value;
-    else node.setAttribute(key, value);
-  }
-  for (const child of children) node.append(child);
-  return node;
-}
 
 function cookieNotes(value) {
   const parts = value.split(";").slice(1).map((p) => p.trim().toLowerCase());
