@@ -111,7 +111,7 @@ class Config:
     DEBUG = False
     TESTING = False
 
-    # Where the four parties of the contract live (shared/contract.md, "Origins").
+    # Where the four parties of the contract live (docs/contract.md, "Origins").
     APP_URL = "http://localhost:8000"
     PROVIDER_URL = "http://127.0.0.1:8001"
     REPLICA_URL = "http://localhost:8002"

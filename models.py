@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from extensions import db
 from passwords import hash_password, verify_password
 
-# The demo accounts of shared/contract.md, seeded on first run.
+# The demo accounts of docs/contract.md, seeded on first run.
 DEMO_ACCOUNTS = (
     ("alice", "wonderland", "admin"),
     ("bob", "thebuilder", "user"),

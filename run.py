@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 
-# Which factory serves which origin (shared/contract.md, "Origins").
+# Which factory serves which origin (docs/contract.md, "Origins").
 SERVERS = {
     "app": ("APP_URL", "http://localhost:8000", "app:create_app"),
     "provider": ("PROVIDER_URL", "http://127.0.0.1:8001", "provider:create_app"),

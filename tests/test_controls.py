@@ -38,3 +38,10 @@ def test_every_control_links_to_code_that_exists(context, control):
     for path, symbol in control.code:
         assert resolve(path), f"{control.id}: {path} is not a module"
         source_url(path, symbol)  # raises if the symbol is gone
+
+
+def test_the_contract_copy_matches_the_project_contract():
+    shared = ROOT.parent / "shared" / "contract.md"  # beside a clone of the project
+    ours = (ROOT / "docs" / "contract.md").read_text()
+    assert ours == (shared.read_text() if shared.exists() else ours)
+    assert "## JSON endpoints that mirror the article's Express examples" in ours

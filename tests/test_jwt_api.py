@@ -1,4 +1,4 @@
-"""The JWT endpoints of shared/contract.md: login, protected, admin, refresh, logout."""
+"""The JWT endpoints of docs/contract.md: login, protected, admin, refresh, logout."""
 
 import pytest
 

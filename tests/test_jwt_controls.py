@@ -1,4 +1,4 @@
-"""The JWT controls of shared/security-checklist.md (JWT-1 to JWT-8) and PW-4, one behaviour a test."""
+"""The JWT controls of docs/security-checklist.md (JWT-1 to JWT-8) and PW-4, one behaviour a test."""
 
 import base64
 import hashlib

@@ -1,5 +1,5 @@
 """The OAuth client (/oauth) against the built-in provider over real HTTP: the contract and
-OC-1 to OC-5 (shared/security-checklist.md)."""
+OC-1 to OC-5 (docs/security-checklist.md)."""
 
 import time
 

@@ -1,4 +1,4 @@
-"""The built-in provider's controls, AS-1 to AS-9 (shared/security-checklist.md), in-process."""
+"""The built-in provider's controls, AS-1 to AS-9 (docs/security-checklist.md), in-process."""
 
 import time
 

@@ -1,4 +1,4 @@
-"""The session endpoints of shared/contract.md, and SES-1, SES-2, SES-3, SES-5 on the wire."""
+"""The session endpoints of docs/contract.md, and SES-1, SES-2, SES-3, SES-5 on the wire."""
 
 import pytest
 import requests
