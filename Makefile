@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 .PHONY: help run serve serve-provider test test-fast fuzz bench bench-quick lint clean distclean
 
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Auth Lab needs Python 3.11 or newer: run  make PYTHON=python3.12 run")'
