@@ -84,3 +84,8 @@ def test_a_200_that_knows_nobody_does_not_count_as_a_shared_session(live):
     assert response.status_code == 200 and response.json()["user"] is None
     assert step("whoami", response, None, 200, "alice")["expected"] is False
     assert step("whoami", response, None, 200)["expected"] is True
+
+
+def test_a_user_agent_http_cannot_carry_is_reported_not_a_500(client):
+    response = client.post("/session/scaleout/jwt", environ_overrides={"HTTP_USER_AGENT": "\u0100"})
+    assert response.status_code < 500

@@ -40,7 +40,7 @@ def forward(method, url, cookies=None, **kwargs):
     headers = {"User-Agent": request.headers.get("User-Agent", ""), **kwargs.pop("headers", {})}
     try:
         response = requests.request(method, url, cookies=cookies, headers=headers, timeout=HOP_TIMEOUT, **kwargs)
-    except requests.RequestException as exc:
+    except (requests.RequestException, UnicodeError) as exc:  # UnicodeError: a header HTTP cannot carry
         return None, {"error": f"{url} did not answer ({type(exc).__name__}). Is it running (make run)?"}
     return response, exchange_from_requests(response, hop="app server to instance")
 
