@@ -1,4 +1,11 @@
-"""The teaching layer: the article side by side, the comparison, exercises, notebooks."""
+"""The teaching layer: the article side by side, compare, exercises, the checklist, the benchmark.
+
+article.py    the article's three examples: as given, corrected Express, this app's Flask
+compare.py    the trade-off table in measured numbers, and a decision guide
+exercises.py  the classroom exercises, their instructions and starters
+controls.py   the security checklist: every control, its code, its tests
+bench.py      the report of `make bench`
+"""
 
 from flask import Blueprint
 
@@ -6,6 +13,6 @@ bp = Blueprint("course", __name__)
 
 
 def init_app(app):
-    from . import exercises, views  # noqa: F401  (register the routes on bp; exercises: /exercises)
+    from . import article, bench, compare, controls, exercises  # noqa: F401  (each registers its pages on bp)
 
     app.register_blueprint(bp)
