@@ -87,7 +87,7 @@ def serve_all(names):
     for name in names:
         variable, default, _ = SERVERS[name]
         print(f"  {name:<9} {env.get(variable, default)}")
-    print("Ctrl-C stops all four.", flush=True)
+    print("Ctrl-C stops them all.", flush=True)
     try:
         while all(child.poll() is None for child in children.values()):
             time.sleep(0.3)
@@ -107,7 +107,15 @@ def serve_all(names):
                 child.kill()
 
 
+def stop(_signum, _frame):
+    raise KeyboardInterrupt
+
+
 def main(argv):
+    # Ctrl-C, or a TERM from a process manager, stops every child. (A shell that starts us in
+    # the background may have set SIGINT to be ignored: ask for it explicitly.)
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
     names = argv or list(SERVERS)
     unknown = [name for name in names if name not in SERVERS]
     if unknown:
