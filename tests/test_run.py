@@ -1,0 +1,89 @@
+"""`make run`'s launcher: the four origins come up as four processes and stop together."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def wait_for(url, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                return response.status
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"{url} did not answer within {timeout} s")
+
+
+@pytest.fixture
+def launcher(tmp_path):
+    """run.py started as a script in the background would be: with SIGINT ignored."""
+    ports = [free_port() for _ in range(4)]
+    env = dict(os.environ) | {
+        "APP_URL": f"http://localhost:{ports[0]}",
+        "PROVIDER_URL": f"http://127.0.0.1:{ports[1]}",
+        "REPLICA_URL": f"http://localhost:{ports[2]}",
+        "ATTACKER_URL": f"http://127.0.0.1:{ports[3]}",
+        "APP_INSTANCE_PATH": str(tmp_path / "instance"),
+        "PROVIDER_INSTANCE_PATH": str(tmp_path / "instance" / "provider"),
+        "PROVIDER_REGISTRATION_FILE": str(tmp_path / "instance" / "provider" / "builtin-client.json"),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "run.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),  # noqa: PLW1509
+    )
+    yield process, ports
+    if process.poll() is None:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def children_of(pid):
+    found = []
+    for status in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = status.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(status.parent.name))
+    return found
+
+
+def test_make_run_serves_the_four_origins(launcher):
+    _, ports = launcher
+    for port in ports:
+        assert wait_for(f"http://127.0.0.1:{port}/") == 200
+
+
+def test_ctrl_c_stops_all_four_servers_together(launcher):
+    process, ports = launcher
+    wait_for(f"http://127.0.0.1:{ports[0]}/healthz")
+    children = children_of(process.pid)
+    assert len(children) == 4
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=15) == 0
+    assert not [pid for pid in children if alive(pid)]
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
