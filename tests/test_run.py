@@ -8,6 +8,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import psutil
 import pytest
 
 from tests.conftest import free_port
@@ -53,18 +54,6 @@ def launcher(tmp_path):
         process.wait(timeout=15)
 
 
-def children_of(pid):
-    found = []
-    for status in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = status.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(status.parent.name))
-    return found
-
-
 def test_make_run_serves_the_four_origins(launcher):
     _, ports = launcher
     for port in ports:
@@ -74,16 +63,9 @@ def test_make_run_serves_the_four_origins(launcher):
 def test_ctrl_c_stops_all_four_servers_together(launcher):
     process, ports = launcher
     wait_for(f"http://127.0.0.1:{ports[0]}/healthz")
-    children = children_of(process.pid)
+    children = psutil.Process(process.pid).children()
     assert len(children) == 4
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=15) == 0
-    assert not [pid for pid in children if alive(pid)]
-
-
-def alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
+    _gone, alive = psutil.wait_procs(children, timeout=5)
+    assert not alive
