@@ -1,6 +1,7 @@
 """The app's tables. The provider keeps its own users in its own database (provider/)."""
 
 import secrets
+import time
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -87,6 +88,25 @@ def authenticate(username, password):
     return user if ok and user else None
 
 
+def create_tables(attempts=10):
+    """db.create_all(), safe when the app and its replica start together on a new database.
+
+    create_all looks for each table, then creates the missing ones. Between the two, the other
+    instance may create one first ("table ... already exists"), or SQLite may refuse one of two
+    writers outright rather than let them deadlock ("database is locked"). Trying again settles
+    both: the tables the other made are then found.
+    """
+    for attempt in range(attempts):
+        try:
+            db.create_all()
+            return
+        except OperationalError as exc:
+            message = str(exc.orig)
+            if not ("already exists" in message or "locked" in message) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+
+
 @lru_cache(maxsize=len(DEMO_ACCOUNTS))
 def demo_hash(password):
     """Argon2id is slow on purpose (PW-1): a process that builds several apps (the tests, or the
@@ -99,7 +119,7 @@ def first_start():
     from config import CannotStart
 
     try:
-        db.create_all()
+        create_tables()
         seed_demo_accounts()
     except OperationalError as exc:
         # A read-only instance folder, a full disk, a path that does not exist.

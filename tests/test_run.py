@@ -16,15 +16,15 @@ from tests.conftest import free_port
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def wait_for(url, timeout=30):
+def wait_for(url, process, timeout=30):
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             with urllib.request.urlopen(url, timeout=1) as response:
                 return response.status
         except OSError:
             time.sleep(0.1)
-    raise AssertionError(f"{url} did not answer within {timeout} s")
+    raise AssertionError(f"{url} did not answer; run.py said:\n{process.log_path.read_text()}")
 
 
 @pytest.fixture
@@ -40,29 +40,32 @@ def launcher(tmp_path):
         "PROVIDER_INSTANCE_PATH": str(tmp_path / "instance" / "provider"),
         "PROVIDER_REGISTRATION_FILE": str(tmp_path / "instance" / "provider" / "builtin-client.json"),
     }
+    log = open(tmp_path / "run.log", "w")  # noqa: SIM115  (closed below; read when a test fails)
     process = subprocess.Popen(
         [sys.executable, "run.py"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),  # noqa: PLW1509
     )
+    process.log_path = tmp_path / "run.log"
     yield process, ports
     if process.poll() is None:
         process.terminate()
         process.wait(timeout=15)
+    log.close()
 
 
 def test_make_run_serves_the_four_origins(launcher):
-    _, ports = launcher
+    process, ports = launcher
     for port in ports:
-        assert wait_for(f"http://127.0.0.1:{port}/") == 200
+        assert wait_for(f"http://127.0.0.1:{port}/", process) == 200
 
 
 def test_ctrl_c_stops_all_four_servers_together(launcher):
     process, ports = launcher
-    wait_for(f"http://127.0.0.1:{ports[0]}/healthz")
+    wait_for(f"http://127.0.0.1:{ports[0]}/healthz", process)
     children = psutil.Process(process.pid).children()
     assert len(children) == 4
     process.send_signal(signal.SIGINT)
