@@ -88,25 +88,6 @@ def authenticate(username, password):
     return user if ok and user else None
 
 
-def create_tables(attempts=10):
-    """db.create_all(), safe when the app and its replica start together on a new database.
-
-    create_all looks for each table, then creates the missing ones. Between the two, the other
-    instance may create one first ("table ... already exists"), or SQLite may refuse one of two
-    writers outright rather than let them deadlock ("database is locked"). Trying again settles
-    both: the tables the other made are then found.
-    """
-    for attempt in range(attempts):
-        try:
-            db.create_all()
-            return
-        except OperationalError as exc:
-            message = str(exc.orig)
-            if not ("already exists" in message or "locked" in message) or attempt == attempts - 1:
-                raise
-            time.sleep(0.05 * (attempt + 1))
-
-
 @lru_cache(maxsize=len(DEMO_ACCOUNTS))
 def demo_hash(password):
     """Argon2id is slow on purpose (PW-1): a process that builds several apps (the tests, or the
@@ -114,13 +95,33 @@ def demo_hash(password):
     return hash_password(password)
 
 
+# The app and its replica start at the same moment on a new database (make run). SQLite lets
+# only one of them write at a time, and may refuse the second writer outright rather than let
+# them deadlock ("database is locked"); or the other one creates a table between our look for
+# it and our CREATE ("already exists"). Both settle by trying again.
+RACE_SIGNS = ("database is locked", "already exists")
+
+
+def settle_race(action, attempts=10):
+    """Run `action`, again after a short pause when it lost a race with the other instance."""
+    for attempt in range(attempts):
+        try:
+            return action()
+        except OperationalError as exc:
+            db.session.rollback()
+            if not any(sign in str(exc.orig) for sign in RACE_SIGNS) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+
+
 def first_start():
     """Create the tables and the demo accounts (a no-op afterwards), or say clearly why not."""
     from config import CannotStart
 
     try:
-        create_tables()
-        seed_demo_accounts()
+        settle_race(db.create_all)
+        for account in DEMO_ACCOUNTS:
+            settle_race(lambda account=account: seed_account(*account))
     except OperationalError as exc:
         # A read-only instance folder, a full disk, a path that does not exist.
         raise CannotStart(
@@ -129,15 +130,15 @@ def first_start():
         ) from exc
 
 
-def seed_demo_accounts():
-    """Create alice and bob once; later starts keep them (and any password changes)."""
-    for username, password, role in DEMO_ACCOUNTS:
-        if find_user(username) is None:
-            db.session.add(User(username=username, password_hash=demo_hash(password), role=role))
-            try:
-                db.session.commit()
-            except IntegrityError:
-                db.session.rollback()  # the replica, starting at the same moment, won
+def seed_account(username, password, role):
+    """Create a demo account once; later starts keep it (and any password change)."""
+    if find_user(username) is not None:
+        return
+    db.session.add(User(username=username, password_hash=demo_hash(password), role=role))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # the replica, starting at the same moment, made it first
 
 
 class WireRecord(db.Model):

@@ -101,10 +101,17 @@ def test_the_providers_grants_and_tokens_survive_a_provider_restart(tmp_path):
     assert refreshed.status_code == 200
 
 
-@pytest.mark.parametrize("refusal", ["table users already exists", "database is locked"])
-def test_a_replica_starting_at_the_same_moment_does_not_stop_the_app(tmp_path, monkeypatch, refusal):
-    """make run starts the app and its replica together on a new database: when the other one
-    creates a table first, or SQLite refuses one of two writers, creating the tables is retried."""
+@pytest.mark.parametrize(
+    "step,refusal",
+    [
+        ("create_all", "table users already exists"),
+        ("create_all", "database is locked"),
+        ("commit", "database is locked"),
+    ],
+)
+def test_a_replica_starting_at_the_same_moment_does_not_stop_the_app(tmp_path, monkeypatch, step, refusal):
+    """make run starts the app and its replica together on a new database: a table the other
+    made first, or SQLite refusing one of two writers, is settled by trying again."""
     import sqlite3
 
     from sqlalchemy.exc import OperationalError
@@ -112,17 +119,18 @@ def test_a_replica_starting_at_the_same_moment_does_not_stop_the_app(tmp_path, m
     import models
     from extensions import db
 
-    real_create_all = db.create_all
+    owner = db if step == "create_all" else db.session
+    real = getattr(owner, step)
     raced = []
 
     def lose_the_race_once(*args, **kwargs):
         if not raced:
             raced.append(refusal)
-            raise OperationalError("CREATE TABLE users", {}, sqlite3.OperationalError(refusal))
-        return real_create_all(*args, **kwargs)
+            raise OperationalError("statement", {}, sqlite3.OperationalError(refusal))
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(models.db, "create_all", lose_the_race_once)
+    monkeypatch.setattr(owner, step, lose_the_race_once)
     app = create_app(app_config(tmp_path / "instance"))
     assert raced == [refusal]
     with app.app_context():
-        assert models.find_user("alice") is not None
+        assert models.find_user("alice") is not None and models.find_user("bob") is not None
