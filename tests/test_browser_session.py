@@ -64,6 +64,8 @@ def test_scale_out_from_the_lab_page(live, page):
     page.get_by_label("Password", exact=True).fill("wonderland")
     page.get_by_role("button", name="Sign in (form post)").click()
     page.locator(".flash", has_text="Signed in as alice").wait_for()
+    # The flash is in the HTML; the buttons below work once the page's script has run.
+    page.wait_for_load_state("load")
     for case in ("(a) A store per instance", "(b) The shared store", "(c) JWT on both"):
         if case.startswith("(c)"):
             page.get_by_label("Password", exact=True).fill("wonderland")  # the JWT login needs it
