@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -20,18 +21,18 @@ def test_the_lab_signs_in_shows_the_server_side_and_replays_a_dead_cookie(live, 
     page.get_by_label("Timeouts for this session").select_option("demo")
     page.get_by_role("button", name="Sign in (JSON from the page)").click()
     page.locator('[data-whoami="session"]', has_text="bob").wait_for()
-    assert "demo timeouts" in page.locator("[data-countdown]").inner_text()  # SES-4, counted down on the page
+    expect(page.locator("[data-countdown]")).to_contain_text("demo timeouts")  # SES-4, counted down on the page
 
     # The id changed at login (SES-2): the page lists the anonymous id and the new one.
     history = page.locator("[data-id-history] li")
     history.nth(1).wait_for()
     assert "anonymous" in history.nth(0).inner_text() and "signed in as bob" in history.nth(1).inner_text()
     assert history.nth(0).inner_text()[:6] != history.nth(1).inner_text()[:6]
-    assert '"_user_id"' in page.locator("[data-record-data]").inner_text()
+    expect(page.locator("[data-record-data]")).to_contain_text('"_user_id"')
     cookie = session_cookie(page)
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
     # The wire panel shows the login's Set-Cookie line, attribute by attribute.
-    assert "HttpOnly: page scripts cannot read it" in page.locator("#session-wire").inner_text()
+    expect(page.locator("#session-wire")).to_contain_text("HttpOnly: page scripts cannot read it")
 
     page.get_by_role("button", name="GET /session/admin").click()
     page.locator("[data-call-result]", has_text="403").wait_for()
@@ -74,7 +75,7 @@ def test_scale_out_from_the_lab_page(live, page):
         result = page.locator("[data-scale-result]")
         assert "as expected" in result.inner_text(), page.locator("[data-scale-steps]").inner_text()
         page.locator("[data-scale-result]").evaluate("node => node.replaceChildren()")
-    assert live.replica_url in page.locator("#session-wire").inner_text()
+    expect(page.locator("#session-wire")).to_contain_text(live.replica_url)
 
 
 def test_fixation_and_csrf_from_the_attacker_site(live, page):
@@ -83,11 +84,11 @@ def test_fixation_and_csrf_from_the_attacker_site(live, page):
     planted = page.locator("[data-planted-id]").first.inner_text()
     use_link = page.locator('[data-fixation-link="use"]').get_attribute("href")
     page.locator('[data-fixation-link="naive"]').click()
-    assert page.locator("[data-naive-sid]").inner_text() == planted
+    expect(page.locator("[data-naive-sid]")).to_have_text(planted)
     page.get_by_label("Password").fill("wonderland")
     page.get_by_role("button", name="Sign in to the naive twin").click()
-    assert page.locator("[data-naive-user]").inner_text() == "alice"
-    assert f"naive_sid={planted}" in page.locator("[data-naive-cookies]").inner_text()  # no HttpOnly
+    expect(page.locator("[data-naive-user]")).to_have_text("alice")
+    expect(page.locator("[data-naive-cookies]")).to_contain_text(f"naive_sid={planted}")  # no HttpOnly
     page.goto(use_link)
     assert json.loads(page.locator("body").inner_text())["user"] == "alice"  # Mallory is alice now
 
@@ -104,10 +105,10 @@ def test_fixation_and_csrf_from_the_attacker_site(live, page):
     # CSRF from the attacker's site: SameSite=None falls, Lax holds, the real code refuses.
     page.goto(live.attacker_url + "/attack/session-csrf")
     page.locator('[data-attack="naive-none"]').click()
-    assert "Note saved for alice" in page.locator("[data-naive-result]").inner_text()
+    expect(page.locator("[data-naive-result]")).to_contain_text("Note saved for alice")
     page.goto(live.attacker_url + "/attack/session-csrf")
     page.locator('[data-attack="naive-lax"]').click()
-    assert "Refused" in page.locator("[data-naive-result]").inner_text()
+    expect(page.locator("[data-naive-result]")).to_contain_text("Refused")
     for attack in ("real", "real-logout", "real-login"):
         page.goto(live.attacker_url + "/attack/session-csrf")
         with page.expect_navigation() as navigation:
@@ -116,8 +117,8 @@ def test_fixation_and_csrf_from_the_attacker_site(live, page):
         assert "Cross-site request refused" in page.locator("main").inner_text()
     page.goto(live.attacker_url + "/attack/session-csrf")
     page.locator('[data-attack="naive-login"]').click()  # login CSRF: the naive twin takes it
-    assert page.locator("[data-naive-user]").inner_text() == "bob"
+    expect(page.locator("[data-naive-user]")).to_have_text("bob")
     page.goto(live.app_url + "/session/")
-    assert page.locator('[data-whoami="session"]').inner_text() == "alice"
+    expect(page.locator('[data-whoami="session"]')).to_have_text("alice")
     page.locator("[data-record-data]", has_text="_user_id").wait_for()
     assert "posted by the attacker" not in page.locator("[data-record-data]").inner_text()
