@@ -26,7 +26,11 @@ settings.register_profile("fuzz", max_examples=10_000, deadline=None, suppress_h
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 from app import create_app  # noqa: E402
+from models import DEMO_ACCOUNTS  # noqa: E402
 from provider import create_app as create_provider  # noqa: E402
+
+# The contract's demo accounts, username -> password.
+PASSWORDS = {username: password for username, password, _role in DEMO_ACCOUNTS}
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CLIENT_ID = "authlab-app"
@@ -78,6 +82,23 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+# The app as `make serve` runs it: production settings, https origins, strong secrets.
+PRODUCTION = {
+    "ENV_NAME": "production",
+    "APP_URL": "https://auth.example.edu",
+    "PROVIDER_URL": "https://id.example.edu",
+    "SECRET_KEY": "s" * 43,
+    "JWT_SECRET_KEY": "j" * 43,
+}
+
+
+@pytest.fixture
+def production_app(tmp_path, monkeypatch):
+    """A production app (production refuses AUTHLIB_INSECURE_TRANSPORT, so it is unset here)."""
+    monkeypatch.delenv("AUTHLIB_INSECURE_TRANSPORT", raising=False)
+    return create_app({**PRODUCTION, "INSTANCE_PATH": str(tmp_path / "production")})
 
 
 @pytest.fixture

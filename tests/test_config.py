@@ -1,11 +1,13 @@
 """Configuration: generated development secrets, and production's refusals (JWT-2, HDR-5)."""
 
 import stat
+from pathlib import Path
 
 import pytest
 
 import config
 from app import create_app
+from tests.conftest import PRODUCTION
 
 
 def dev_app(instance):
@@ -54,14 +56,14 @@ def production(tmp_path, monkeypatch, **values):
     settings = {
         "ENV_NAME": "production",
         "INSTANCE_PATH": str(tmp_path),
-        "APP_URL": "https://auth.example.edu",
-        "PROVIDER_URL": "https://id.example.edu",
+        "APP_URL": PRODUCTION["APP_URL"],
+        "PROVIDER_URL": PRODUCTION["PROVIDER_URL"],
     }
     settings.update(values)
     return create_app(settings)
 
 
-STRONG = {"SECRET_KEY": "s" * 43, "JWT_SECRET_KEY": "j" * 43}
+STRONG = {"SECRET_KEY": PRODUCTION["SECRET_KEY"], "JWT_SECRET_KEY": PRODUCTION["JWT_SECRET_KEY"]}
 
 
 def test_hdr_5_production_refuses_missing_secrets(tmp_path, monkeypatch):
@@ -82,15 +84,7 @@ def test_hdr_5_production_refuses_a_jwt_key_equal_to_the_secret_key(tmp_path, mo
 def test_hdr_5_production_refuses_insecure_transport_for_authlib(tmp_path, monkeypatch):
     monkeypatch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")
     with pytest.raises(config.UnsafeConfiguration, match="AUTHLIB_INSECURE_TRANSPORT"):
-        create_app(
-            {
-                "ENV_NAME": "production",
-                "INSTANCE_PATH": str(tmp_path),
-                **STRONG,
-                "APP_URL": "https://a.example",
-                "PROVIDER_URL": "https://b.example",
-            }
-        )
+        create_app({**PRODUCTION, "INSTANCE_PATH": str(tmp_path)})
 
 
 def test_hdr_5_production_refuses_debug(tmp_path, monkeypatch):
@@ -98,25 +92,17 @@ def test_hdr_5_production_refuses_debug(tmp_path, monkeypatch):
         production(tmp_path, monkeypatch, DEBUG=True, **STRONG)
 
 
-def test_hdr_5_production_does_not_generate_secrets_on_disk(tmp_path, monkeypatch):
-    production(tmp_path, monkeypatch, **STRONG)
-    assert not (tmp_path / "app-secrets.json").exists()
+def test_hdr_5_production_does_not_generate_secrets_on_disk(production_app):
+    assert not (Path(production_app.instance_path) / "app-secrets.json").exists()
 
 
-def test_hdr_1_production_cookies_are_secure(tmp_path, monkeypatch):
-    app = production(tmp_path, monkeypatch, **STRONG)
-    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
-    assert app.config["JWT_COOKIE_SECURE"]
+def test_hdr_1_production_cookies_are_secure(production_app):
+    config = production_app.config
+    assert config["SESSION_COOKIE_SECURE"] and config["REMEMBER_COOKIE_SECURE"]
+    assert config["JWT_COOKIE_SECURE"]
 
 
-def test_hdr_1_production_sends_hsts_for_at_least_a_year(tmp_path, monkeypatch):
-    app = production(tmp_path, monkeypatch, **STRONG)
-    response = app.test_client().get("/", base_url="https://auth.example.edu")
+def test_hdr_1_production_sends_hsts_for_at_least_a_year(production_app):
+    response = production_app.test_client().get("/", base_url=PRODUCTION["APP_URL"])
     max_age = int(response.headers["Strict-Transport-Security"].split("max-age=")[1].split(";")[0])
     assert max_age >= 365 * 24 * 3600
-
-
-def test_production_does_not_route_the_attack_demos(tmp_path, monkeypatch):
-    app = production(tmp_path, monkeypatch, **STRONG)
-    assert not [rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/vulnerable")]
-    assert "vulnerable" not in app.blueprints

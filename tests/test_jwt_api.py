@@ -2,17 +2,7 @@
 
 import pytest
 
-PASSWORDS = {"alice": "wonderland", "bob": "thebuilder"}
-
-
-def login(client, username="alice", **extra):
-    response = client.post("/jwt/login", json={"username": username, "password": PASSWORDS[username], **extra})
-    assert response.status_code == 200, response.json
-    return response.json
-
-
-def bearer(token):
-    return {"Authorization": f"Bearer {token}"}
+from tests.jwt_flow import bearer, login
 
 
 def assert_refused(response, words):

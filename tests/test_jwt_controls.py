@@ -16,18 +16,7 @@ from blueprints.jwt import blocklist, keys, tokens
 from blueprints.jwt.models import RevokedToken
 from extensions import db
 from models import find_user
-
-PASSWORDS = {"alice": "wonderland", "bob": "thebuilder"}
-
-
-def login(client, username="alice", **extra):
-    response = client.post("/jwt/login", json={"username": username, "password": PASSWORDS[username], **extra})
-    assert response.status_code == 200, response.json
-    return response.json
-
-
-def bearer(token):
-    return {"Authorization": f"Bearer {token}"}
+from tests.jwt_flow import PASSWORDS, bearer, login
 
 
 def refused_because(client, token, path="/jwt/protected"):

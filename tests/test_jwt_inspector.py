@@ -4,10 +4,7 @@ import re
 
 import pytest
 
-
-def login(client, username="alice"):
-    passwords = {"alice": "wonderland", "bob": "thebuilder"}
-    return client.post("/jwt/login", json={"username": username, "password": passwords[username]}).json
+from tests.jwt_flow import login
 
 
 def inspect(client, token):

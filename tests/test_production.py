@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from app import create_app
+from tests.conftest import PRODUCTION
 
 ROOT = Path(__file__).resolve().parent.parent
-STRONG = {"SECRET_KEY": "s" * 43, "JWT_SECRET_KEY": "j" * 43}
-ORIGINS = {"APP_URL": "https://auth.example.edu", "PROVIDER_URL": "https://id.example.edu"}
+ORIGINS = {"APP_URL": PRODUCTION["APP_URL"], "PROVIDER_URL": PRODUCTION["PROVIDER_URL"]}
+STRONG = {"SECRET_KEY": PRODUCTION["SECRET_KEY"], "JWT_SECRET_KEY": PRODUCTION["JWT_SECRET_KEY"]}
 
 
 def serve_entry_point(target, **env):
@@ -38,12 +38,6 @@ def test_hdr_5_make_serve_starts_with_strong_secrets(tmp_path):
     assert done.returncode == 0, done.stderr
 
 
-@pytest.fixture
-def production_app(tmp_path, monkeypatch):
-    monkeypatch.delenv("AUTHLIB_INSECURE_TRANSPORT", raising=False)
-    return create_app({"ENV_NAME": "production", "INSTANCE_PATH": str(tmp_path), **ORIGINS, **STRONG})
-
-
 def test_hdr_5_production_runs_with_debug_off(production_app):
     assert production_app.debug is False
 
@@ -53,7 +47,7 @@ def test_hdr_1_production_session_cookie_is_secure_on_the_wire(production_app):
     response = client.post(
         "/session/login",
         json={"username": "alice", "password": "wonderland"},
-        base_url="https://auth.example.edu",
+        base_url=PRODUCTION["APP_URL"],
     )
     cookie = next(v for k, v in response.headers.items() if k == "Set-Cookie" and v.startswith("session="))
     assert "Secure" in cookie and "HttpOnly" in cookie
@@ -62,6 +56,7 @@ def test_hdr_1_production_session_cookie_is_secure_on_the_wire(production_app):
 def test_production_never_routes_the_naive_twins(production_app):
     paths = [rule.rule for rule in production_app.url_map.iter_rules()]
     assert not [p for p in paths if p.startswith("/vulnerable")]
+    assert "vulnerable" not in production_app.blueprints
 
 
 def test_production_does_not_start_the_attacker_site(monkeypatch):

@@ -3,7 +3,7 @@
 import pytest
 import requests
 
-PASSWORDS = {"alice": "wonderland", "bob": "thebuilder"}
+from tests.conftest import PASSWORDS
 
 
 def login(client, username="alice", **extra):

@@ -321,22 +321,8 @@ def test_pw_4_password_change_without_csrf_token_is_refused(client):
 # --- HDR-1/SES-3 in production: Secure cookies, read from Set-Cookie itself ----------------
 
 
-def production_app(tmp_path, monkeypatch):
-    monkeypatch.delenv("AUTHLIB_INSECURE_TRANSPORT", raising=False)
-    return create_app(
-        app_config(
-            tmp_path / "prod",
-            ENV_NAME="production",
-            APP_URL="https://auth.example",
-            PROVIDER_URL="https://id.example",
-            SECRET_KEY="p" * 48,
-            JWT_SECRET_KEY="q" * 48,
-        )
-    )
-
-
-def test_ses_3_production_cookies_are_secure(tmp_path, monkeypatch):
-    client = production_app(tmp_path, monkeypatch).test_client()
+def test_ses_3_production_cookies_are_secure(production_app):
+    client = production_app.test_client()
     response = login(client, remember=True)
     for name in ("session", "remember_token"):
         assert "secure" in attributes(set_cookie(response, name))

@@ -7,9 +7,6 @@ import re
 import pytest
 from test_session_contract import attributes, cookie_value, login, set_cookie
 
-from app import create_app
-from tests.conftest import app_config
-
 
 def test_lab_page_renders_every_step_with_links_to_the_code(client):
     page = client.get("/session/").get_data(as_text=True)
@@ -90,19 +87,8 @@ def test_scaleout_demos_need_a_session(client):
         assert client.post(f"/session/scaleout/{case}", json={}).status_code == 401
 
 
-def test_production_has_no_attack_bench(tmp_path, monkeypatch):
-    monkeypatch.delenv("AUTHLIB_INSECURE_TRANSPORT", raising=False)
-    app = create_app(
-        app_config(
-            tmp_path / "prod",
-            ENV_NAME="production",
-            APP_URL="https://auth.example",
-            PROVIDER_URL="https://id.example",
-            SECRET_KEY="p" * 48,
-            JWT_SECRET_KEY="q" * 48,
-        )
-    )
-    client = app.test_client()
+def test_production_has_no_attack_bench(production_app):
+    client = production_app.test_client()
     assert "Attack bench" not in client.get("/session/").get_data(as_text=True)
     assert client.get("/vulnerable/session/").status_code == 404
 
