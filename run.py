@@ -13,7 +13,7 @@ import socket
 import subprocess  # nosec B404
 import sys
 import time
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from dotenv import load_dotenv
 
@@ -24,6 +24,21 @@ SERVERS = {
     "replica": ("REPLICA_URL", "http://localhost:8002", "app:create_app"),
     "attacker": ("ATTACKER_URL", "http://127.0.0.1:8003", "attacker:create_app"),
 }
+
+
+def origins_on_free_ports():
+    """The contract's four origins, same host names, each on a port nobody is using now.
+
+    For running everything beside a `make run` already in progress: the tests, the benchmark.
+    """
+    origins = {}
+    for variable, default, _ in SERVERS.values():
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        parts = urlsplit(default)
+        origins[variable] = urlunsplit(parts._replace(netloc=f"{parts.hostname}:{port}"))
+    return origins
 
 
 def development_environment():

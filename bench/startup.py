@@ -5,20 +5,18 @@ import signal
 import subprocess  # nosec B404
 import time
 import urllib.request
+from urllib.parse import urlsplit
 
-from .http import ROOT, free_port
+from run import origins_on_free_ports
+
+from .http import ROOT
 
 
 def make_run_to_first_page(timeout=30):
     """Seconds from `make run` until the app answers its home page (four origins on free ports)."""
-    ports = [free_port() for _ in range(4)]
-    env = dict(os.environ) | {
-        "APP_URL": f"http://localhost:{ports[0]}",
-        "PROVIDER_URL": f"http://127.0.0.1:{ports[1]}",
-        "REPLICA_URL": f"http://localhost:{ports[2]}",
-        "ATTACKER_URL": f"http://127.0.0.1:{ports[3]}",
-    }
-    url = f"http://127.0.0.1:{ports[0]}/"
+    origins = origins_on_free_ports()
+    env = dict(os.environ) | origins
+    url = f"http://127.0.0.1:{urlsplit(origins['APP_URL']).port}/"
     start = time.perf_counter()
     process = subprocess.Popen(  # nosec B603 B607: our own Makefile target
         ["make", "--no-print-directory", "run"],

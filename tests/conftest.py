@@ -7,6 +7,7 @@ import subprocess
 import threading
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -138,13 +139,10 @@ class LiveServers:
 
 def start_live_servers(base, **app_overrides):
     """The four origins of the contract, on free ports, with the contract's host names."""
-    ports = {name: free_port() for name in ("app", "provider", "replica", "attacker")}
-    urls = {
-        "APP_URL": f"http://localhost:{ports['app']}",
-        "PROVIDER_URL": f"http://127.0.0.1:{ports['provider']}",
-        "REPLICA_URL": f"http://localhost:{ports['replica']}",
-        "ATTACKER_URL": f"http://127.0.0.1:{ports['attacker']}",
-    }
+    from run import origins_on_free_ports
+
+    urls = origins_on_free_ports()
+    ports = {name: urlsplit(urls[name.upper() + "_URL"]).port for name in ("app", "provider", "replica", "attacker")}
     from attacker import create_app as create_attacker
 
     instance = base / "instance"

@@ -7,11 +7,12 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psutil
 import pytest
 
-from tests.conftest import free_port
+from run import origins_on_free_ports
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,16 +31,17 @@ def wait_for(url, process, timeout=30):
 @pytest.fixture
 def launcher(tmp_path):
     """run.py started as a script in the background would be: with SIGINT ignored."""
-    ports = [free_port() for _ in range(4)]
-    env = dict(os.environ) | {
-        "APP_URL": f"http://localhost:{ports[0]}",
-        "PROVIDER_URL": f"http://127.0.0.1:{ports[1]}",
-        "REPLICA_URL": f"http://localhost:{ports[2]}",
-        "ATTACKER_URL": f"http://127.0.0.1:{ports[3]}",
-        "APP_INSTANCE_PATH": str(tmp_path / "instance"),
-        "PROVIDER_INSTANCE_PATH": str(tmp_path / "instance" / "provider"),
-        "PROVIDER_REGISTRATION_FILE": str(tmp_path / "instance" / "provider" / "builtin-client.json"),
-    }
+    origins = origins_on_free_ports()
+    ports = [urlsplit(url).port for url in origins.values()]  # app, provider, replica, attacker
+    env = (
+        dict(os.environ)
+        | origins
+        | {
+            "APP_INSTANCE_PATH": str(tmp_path / "instance"),
+            "PROVIDER_INSTANCE_PATH": str(tmp_path / "instance" / "provider"),
+            "PROVIDER_REGISTRATION_FILE": str(tmp_path / "instance" / "provider" / "builtin-client.json"),
+        }
+    )
     log = open(tmp_path / "run.log", "w")  # noqa: SIM115  (closed below; read when a test fails)
     process = subprocess.Popen(
         [sys.executable, "run.py"],
