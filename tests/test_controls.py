@@ -7,6 +7,14 @@ from blueprints.source import ROOT, resolve, source_url
 
 CONTROLS = controls()
 
+# Controls new in the checklist whose open issue has not landed yet, with that issue's number.
+# Empty once those issues are resolved: then every control must have its test and its code.
+PENDING = {
+    "AS-13": 13,  # provider conformance: every advertised client authentication method
+    "AS-14": 13,  # provider conformance: prompt, max_age and auth_time
+}
+DONE = [c for c in CONTROLS if c.id not in PENDING]
+
 
 @pytest.fixture(scope="module")
 def context(tmp_path_factory):
@@ -24,15 +32,19 @@ def test_the_checklist_copy_holds_every_control_of_the_project_checklist():
     shared = ROOT.parent / "shared" / "security-checklist.md"  # beside a clone of the project
     expected = [row[0] for row in parse_checklist(shared.read_text())] if shared.exists() else ours
     assert ours == expected
-    assert len(ours) == 38 and len(set(ours)) == 38  # JWT 8, SES 6, OC 5, AS 9, PW 5, HDR 5
+    assert len(ours) == 52 and len(set(ours)) == 52  # JWT 8, SES 6, OC 5, AS 14, PW 7, HDR 8, LAB 4
 
 
-@pytest.mark.parametrize("control", CONTROLS, ids=[c.id for c in CONTROLS])
+def test_pending_controls_are_controls_of_the_checklist():
+    assert set(PENDING) <= {c.id for c in CONTROLS}
+
+
+@pytest.mark.parametrize("control", DONE, ids=[c.id for c in DONE])
 def test_every_control_has_a_test_named_after_it(control):
     assert control.tests, f"no test is named test_{control.slug}_... for {control.id}: {control.text}"
 
 
-@pytest.mark.parametrize("control", CONTROLS, ids=[c.id for c in CONTROLS])
+@pytest.mark.parametrize("control", DONE, ids=[c.id for c in DONE])
 def test_every_control_links_to_code_that_exists(context, control):
     assert control.id in ENFORCED_IN, f"{control.id} names no code"
     for path, symbol in control.code:
