@@ -27,11 +27,13 @@ serve: $(STAMP) ## Production-style app: gunicorn, a worker per core, APP_ENV=pr
 serve-provider: $(STAMP) ## Production-style provider on BIND (default 127.0.0.1:8001)
 	APP_ENV=$${APP_ENV:-production} BIND=$${BIND:-127.0.0.1:8001} $(BIN)/gunicorn -c gunicorn.conf.py 'wsgi:provider'
 
+# The suite runs on every core (pytest-xdist): each worker starts its own live servers.
+# PYTEST_ARGS="-n 0" runs it in one process, for a debugger.
 test: $(STAMP) ## Run the whole suite: unit, integration, browser, notebooks, exercises
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 test-fast: $(STAMP) ## The suite without the real-browser tests
-	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto -m "not browser" $(PYTEST_ARGS)
 
 fuzz: $(STAMP) ## 10,000 generated bad inputs per family against every endpoint of the app and the provider
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/test_fuzz.py $(PYTEST_ARGS)

@@ -49,10 +49,17 @@ def create_app(test_config=None):
 
         vulnerable.init_app(app)
 
-    # First start: create the tables and the demo accounts (a no-op afterwards).
+    # First start: create the tables, and the demo accounts outside production (HDR-6).
     with app.app_context():
         import models
 
         models.first_start()
 
+    # The operator's command for the first admin of a production instance, which starts with no
+    # accounts: `flask --app wsgi create-admin USERNAME` (README, "Serving a class").
+    app.cli.add_command(models.create_admin_command)
+
+    # Last, so that it wraps every other layer: whatever fails below, a 500 still carries the
+    # security headers (errors.py).
+    app.wsgi_app = errors.LastResort(app)
     return app

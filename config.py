@@ -1,10 +1,16 @@
 """Configuration: one place, read from the environment, dev/test/production made explicit."""
 
 import json
+import math
 import os
 import secrets
+import zlib
+from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import urlsplit
+
+import storage
 
 # Secrets the app needs. Each is 256 random bits; JWT_SECRET_KEY is deliberately a
 # different value from SECRET_KEY (JWT-2): a leak of one must not forge the other.
@@ -26,6 +32,14 @@ KNOWN_BAD_SECRETS = {
     "dev",
     "secret",
 }
+
+
+# HDR-5: a production secret must be random, not merely long: 32 × "a" is 32 characters and no
+# secret at all. The estimate below (estimated_bits) gives a generated 256-bit secret
+# (secrets.token_urlsafe(32) or token_hex(32)) 180 to 250 bits: 43 random characters cannot show
+# all 64 symbols evenly, so the estimate reads low, never below 160 in practice (ten standard
+# deviations under the mean). Patterns people type score far lower.
+MIN_ESTIMATED_BITS = 160
 
 
 class CannotStart(RuntimeError):
@@ -67,7 +81,7 @@ def read_or_create_secrets(path, names):
 
 
 def write_new_secrets(path, names):
-    path.parent.mkdir(parents=True, exist_ok=True)
+    storage.private_folder(path.parent)
     values = {name: generate_secret(name) for name in names}
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -84,6 +98,39 @@ def write_new_secrets(path, names):
 def generate_secret(_name):
     """256 random bits, URL-safe."""
     return secrets.token_urlsafe(32)
+
+
+def shannon_bits(symbols):
+    """Shannon's entropy per symbol of a sequence, from how often each symbol occurs in it."""
+    n = len(symbols)
+    return -sum(count / n * math.log2(count / n) for count in Counter(symbols).values()) if n else 0.0
+
+
+def repeats_removed(text):
+    """How many characters of `text` are left once repeated stretches are squeezed out.
+
+    Deflate with its fixed codes stores each new character in about a byte and each repetition
+    of an earlier stretch in two or three: what it saves was never random.
+    """
+    squeezer = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_FIXED)
+    return min(len(text), len(squeezer.compress(text.encode("utf-8", "replace")) + squeezer.flush()))
+
+
+def estimated_bits(secret):
+    """A generous estimate, from its characters alone, of how many random bits a secret holds.
+
+    The lower of two readings, each blind to one pattern the other sees:
+    - the characters: how evenly they are spread ('aaaa…' carries 0 bits a character, 'abab…'
+      1), counted over the characters left once repeats are squeezed out ('0123456789abcdef'
+      four times, or a word over and over, count once);
+    - the steps from one character to the next: a sequence ('abcdef…', '98765…') takes the
+      same step each time, which the characters alone would count as random.
+    An estimate cannot prove a secret random; it refuses the patterns people type.
+    """
+    steps = [ord(b) - ord(a) for a, b in pairwise(secret)]
+    by_characters = shannon_bits(secret) * repeats_removed(secret)
+    by_steps = shannon_bits(steps) * len(steps)
+    return min(by_characters, by_steps)
 
 
 def builtin_client(app):
@@ -115,7 +162,7 @@ class Config:
     APP_URL = "http://localhost:8000"
     PROVIDER_URL = "http://127.0.0.1:8001"
     REPLICA_URL = "http://localhost:8002"
-    ATTACKER_URL = "http://127.0.0.1:8003"
+    ATTACKER_URL = "http://attacker.localhost:8003"
     INSTANCE_NAME = "app"  # "replica" for the second instance (scale-out demo)
 
     # The embedded store: a real SQLite file in the instance folder (set in load()).
@@ -164,21 +211,33 @@ class Config:
     # Write a session to the store only when it changed (the idle clock is moved forward in
     # steps, see blueprints/session/timeouts.py), not on every request that reads it.
     SESSION_REFRESH_EACH_REQUEST = False
-    # PW-3: sign-in attempts allowed per client address, and per account name whoever asks.
-    SESSION_LOGIN_LIMIT_PER_ADDRESS = "10 per minute"
-    SESSION_LOGIN_LIMIT_PER_ACCOUNT = "5 per minute"
     # --- end of the session lab's settings ---------------------------------------------------
 
     # Flask-WTF issues the CSRF tokens for forms (PW-5); csrf.py decides when to check.
     WTF_CSRF_CHECK_DEFAULT = False
     WTF_CSRF_TIME_LIMIT = 3600
 
-    # Flask-Limiter: memory in one process, Redis when configured (see extensions.py).
-    RATELIMIT_STORAGE_URI = "memory://"
-    # With Redis configured but down, count in this process's memory instead of failing every
-    # request: throttling degrades to per-instance, it does not disappear.
-    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
-    RATELIMIT_HEADERS_ENABLED = True
+    # PW-3, PW-6: the throttle (throttle.py) counts failures only: a wrong password, an unknown
+    # user, a refused refresh token. A correct password is never counted, and never refused
+    # unless its account or address is locked. A limit reached locks until its window ends.
+    # Per account, from any address: 5 failures in 5 minutes, so at most 60 guesses an hour
+    # (NIST 800-63B allows 100). The price, accepted by Keycloak and OWASP alike: anyone can
+    # lock an account for 5 minutes by failing 5 times, which on a shared class server means
+    # the demo accounts; students sign up their own.
+    RATELIMIT_FAILURES_PER_ACCOUNT = "5 per 5 minutes"
+    # Per client address, over all accounts (password spraying). High, because a class behind
+    # one NAT shares one address: 30 students with 3 typos each in 5 minutes still fit. It
+    # gives a sprayer 100 guesses per 5 minutes, spread over accounts whose passwords the
+    # policy (passwords.py, PW-7) made at least 10^8 guesses deep.
+    RATELIMIT_FAILURES_PER_ADDRESS = "100 per 5 minutes"
+    # Sign-ups per address, counting accounts created and names found taken (each costs or
+    # tells something); a password refused by the policy is not counted: trying again is the
+    # point. A class of 40 signing up in its first lesson fits.
+    RATELIMIT_SIGN_UPS_PER_ADDRESS = "60 per hour"
+    # Where the counts live. Unset: a store every worker and instance shares (the app's
+    # database, or Redis when REDIS_URL is set). memory:// counts in each process alone, so
+    # production refuses it when more than one process serves the app.
+    RATELIMIT_STORAGE_URI = None
     RATELIMIT_ENABLED = True
 
     # JWT (flask-jwt-extended). One pinned algorithm (JWT-1), 15-minute access tokens
@@ -204,6 +263,10 @@ class Config:
     # The deliberately naive twins and the attacker site exist only to be attacked in
     # class. Production never routes them (HDR-5, style.md).
     ENABLE_ATTACK_DEMOS = True
+
+    # The demo accounts (alice / wonderland, bob / thebuilder) are created at first start. Their
+    # passwords are public, so production never creates them (HDR-6, models.first_start).
+    CREATE_DEMO_ACCOUNTS = True
 
     # Security headers (HDR-1/HDR-2); HSTS only means something over HTTPS.
     HSTS_SECONDS = 0
@@ -235,6 +298,7 @@ class ProductionConfig(Config):
     HSTS_SECONDS = 365 * 24 * 3600
     PREFERRED_URL_SCHEME = "https"
     ENABLE_ATTACK_DEMOS = False
+    CREATE_DEMO_ACCOUNTS = False
 
 
 # Environment variables (also read from .env, see .env.example); each fills the setting
@@ -248,6 +312,7 @@ FROM_ENVIRONMENT = {
         "ATTACKER_URL",
         "INSTANCE_NAME",
         "REDIS_URL",
+        "RATELIMIT_STORAGE_URI",
         "JWT_ALGORITHM",
         "SESSION_TYPE",
         "PROVIDER_REGISTRATION_FILE",
@@ -276,9 +341,10 @@ def load(app, test_config=None):
     if env_name not in CONFIGS:
         raise UnsafeConfiguration(f"APP_ENV must be one of {sorted(CONFIGS)}, not {env_name!r}")
     app.config.from_object(CONFIGS[env_name])
+    # HDR-8: the instance folder holds the databases, the session files and the secrets: 0700.
     instance = Path(app.instance_path)
     try:
-        instance.mkdir(parents=True, exist_ok=True)
+        storage.private_folder(instance)
     except OSError as exc:
         raise CannotStart(f"cannot create the instance folder {instance}: {exc.strerror}") from exc
     app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'app.sqlite'}"
@@ -291,6 +357,9 @@ def load(app, test_config=None):
         app.config[name] = app.config[name].rstrip("/")
     if test_config:
         app.config.update(test_config)
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # `timeout` is SQLite's wait for a busy file; PostgreSQL's driver refuses the option.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
     load_secrets(app.config, instance, env_name)
     if app.config.get("TRUSTED_HOSTS") is None:  # Flask's default is None: trust any Host
         app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config, env_name)
@@ -336,10 +405,17 @@ def refuse_unsafe_production(config):
             problems.append(f"{name} is missing or a known default")
         elif len(value) < 32:
             problems.append(f"{name} is shorter than 32 characters (need >= 256 bits)")
+        elif estimated_bits(value) < MIN_ESTIMATED_BITS:
+            problems.append(
+                f"{name} has a pattern (repeats, a sequence, few distinct characters), not 256 random bits: "
+                'generate one with python3 -c "import secrets; print(secrets.token_urlsafe(32))"'
+            )
     if config.get("SECRET_KEY") and config.get("SECRET_KEY") == config.get("JWT_SECRET_KEY"):
         problems.append("JWT_SECRET_KEY must differ from SECRET_KEY (JWT-2)")
     if config.get("DEBUG") or env_flag("FLASK_DEBUG"):
         problems.append("debug must be off")
+    if config.get("CREATE_DEMO_ACCOUNTS"):
+        problems.append("the demo accounts' passwords are public: CREATE_DEMO_ACCOUNTS is for development only (HDR-6)")
     if os.environ.get("AUTHLIB_INSECURE_TRANSPORT"):
         problems.append("AUTHLIB_INSECURE_TRANSPORT is for development only")
     for name in ("APP_URL", "PROVIDER_URL"):

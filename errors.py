@@ -1,11 +1,15 @@
 """Error answers: a page for people, JSON for API clients, never a traceback (contract)."""
 
+import sys
+
 import redis
 import requests
 from flask import current_app, g, jsonify, make_response, render_template, render_template_string, request
 from flask.globals import request_ctx
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from security import BASELINE_HEADERS
 
 # Plain-words titles and advice for the pages a student may meet.
 EXPLANATIONS = {
@@ -15,7 +19,8 @@ EXPLANATIONS = {
     404: ("Not found", "There is no page at this address."),
     405: ("Method not allowed", "This address exists, but not for that HTTP method."),
     413: ("Too large", "The request body is larger than this app accepts."),
-    429: ("Too many requests", "Slow down: this endpoint is rate limited. Try again shortly."),
+    # PW-6: the throttle's own answers say how long to wait (throttle.Locked); Retry-After too.
+    429: ("Too many requests", "Too many failed attempts: wait as long as the Retry-After header says."),
     502: ("Provider unreachable", "A server this app talks to (an OAuth provider) did not answer."),
     503: ("Store unavailable", "The store that holds sessions and revoked tokens is not answering."),
     500: ("Something broke", "The server hit an error. No details are shown, by design."),
@@ -118,3 +123,47 @@ def handle_unexpected_error(exc):
     # Logged for the operator with the traceback; the client sees the generic 500 only.
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
     return handle_http_error(InternalServerError())
+
+
+# HDR-7 (and HDR-2 for errors): the handlers above answer every error that reaches Flask's error
+# handling, and security.py adds its headers to every answer Flask finishes. Left over are errors
+# Flask cannot answer: one in a WSGI middleware (the wire capture), in an error handler or the
+# error page itself, or in an after_request hook that runs before the headers are set. The server
+# would then send its own bare 500, which no Content-Security-Policy covers. This layer wraps all
+# the others, outermost: an exception from below becomes a plain 500 with the security headers,
+# and an error answer (4xx or 5xx) that lacks any of them gets them on its way out.
+SERVER_ERROR_HEADERS = (*BASELINE_HEADERS, ("Cache-Control", "no-store"))
+LAST_RESORT_BODY = b"500 Something broke. The server hit an error. No details are shown, by design.\n"
+
+
+class LastResort:
+    """WSGI middleware: a server error always carries the security headers, whatever raised."""
+
+    def __init__(self, app):
+        self.logger = app.logger
+        self.wsgi_app = app.wsgi_app
+
+    def __call__(self, environ, start_response):
+        started = False
+
+        def start_with_headers(status, headers, exc_info=None):
+            nonlocal started
+            started = True
+            if status[:1] in ("4", "5"):
+                present = {name.lower() for name, _value in headers}
+                headers = [*headers, *((n, v) for n, v in SERVER_ERROR_HEADERS if n.lower() not in present)]
+            return start_response(status, headers, exc_info)
+
+        try:
+            return self.wsgi_app(environ, start_with_headers)
+        except Exception:
+            method, path = environ.get("REQUEST_METHOD"), environ.get("PATH_INFO")
+            self.logger.exception("Unhandled error outside Flask's handlers on %s %s", method, path)
+            headers = [
+                ("Content-Type", "text/plain; charset=utf-8"),
+                ("Content-Length", str(len(LAST_RESORT_BODY))),
+                *SERVER_ERROR_HEADERS,
+            ]
+            # PEP 3333: headers that replace ones already given to the server come with exc_info.
+            start_response("500 INTERNAL SERVER ERROR", headers, sys.exc_info() if started else None)
+            return [LAST_RESORT_BODY]

@@ -5,11 +5,11 @@ remembers a single app, and one process may hold several, the app beside its rep
 """
 
 from flask_jwt_extended import JWTManager
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
+
+from throttle import Throttle
 
 # The embedded store: users, the JWT blocklist, server-side sessions (session_store.py).
 db = SQLAlchemy()
@@ -23,5 +23,6 @@ jwt = JWTManager()
 # Synchronizer tokens for forms (PW-5); csrf.py decides which requests must carry one.
 csrf = CSRFProtect()
 
-# Throttling for login and token endpoints (PW-3). Limits are declared on the routes.
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Throttling of failed sign-ins and token requests, per account and per address, counted in a
+# store every worker shares (PW-3, PW-6: throttle.py). The routes it guards say so above them.
+limiter = Throttle()

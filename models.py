@@ -5,15 +5,19 @@ import time
 from datetime import UTC, datetime
 from functools import lru_cache
 
+import click
+from flask import current_app
+from flask.cli import with_appcontext
 from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
-from passwords import hash_password, verify_password
+from passwords import hash_password, password_problems, verify_password
 
-# The demo accounts of docs/contract.md, seeded on first run.
+# The demo accounts of docs/contract.md, seeded on first run in development and tests only:
+# their passwords are printed on every login page (CREATE_DEMO_ACCOUNTS, config.py).
 DEMO_ACCOUNTS = (
     ("alice", "wonderland", "admin"),
     ("bob", "thebuilder", "user"),
@@ -115,19 +119,34 @@ def settle_race(action, attempts=10):
 
 
 def first_start():
-    """Create the tables and the demo accounts (a no-op afterwards), or say clearly why not."""
+    """Create the tables, and the demo accounts where they belong (a no-op afterwards)."""
     from config import CannotStart
 
     try:
         settle_race(db.create_all)
-        for account in DEMO_ACCOUNTS:
-            settle_race(lambda account=account: seed_account(*account))
+        settle_race(drop_retired_tables)
+        if current_app.config["CREATE_DEMO_ACCOUNTS"]:
+            for account in DEMO_ACCOUNTS:
+                settle_race(lambda account=account: seed_account(*account))
+        else:
+            retire_demo_passwords()
     except OperationalError as exc:
         # A read-only instance folder, a full disk, a path that does not exist.
         raise CannotStart(
             f"cannot prepare the database {db.engine.url.database}: {exc.orig}. "
             "Make the instance folder writable, free some space, or delete instance/ to start fresh."
         ) from exc
+
+
+# Tables older versions made and nothing reads any more. `wire_records` held wire records
+# from before LAB-2, some with passwords in them: a database upgraded in place loses it.
+RETIRED_TABLES = ("wire_records",)
+
+
+def drop_retired_tables():
+    for name in RETIRED_TABLES:
+        db.session.execute(db.text(f"DROP TABLE IF EXISTS {name}"))  # nosec B608 (a constant)
+    db.session.commit()
 
 
 def seed_account(username, password, role):
@@ -141,11 +160,47 @@ def seed_account(username, password, role):
         db.session.rollback()  # the replica, starting at the same moment, made it first
 
 
-class WireRecord(db.Model):
-    """One HTTP exchange captured for the wire panel, readable by whoever holds its id."""
+# HDR-6: the demo passwords are public (every login page prints them), so where real people
+# sign in (production) they must never open an account. Production creates no demo account,
+# and a database made by an older version that did keeps its rows but loses those passwords:
+# each becomes a random one nobody knows, and the account's sessions and tokens are revoked.
+# The operator is told, and creates real accounts with `flask create-admin` (below).
+def retire_demo_passwords():
+    """Replace any public demo password still in force with an unknown one (production)."""
+    for username, password, _role in DEMO_ACCOUNTS:
+        user = find_user(username)
+        if user is not None and user.check_password(password):
+            user.set_password(secrets.token_urlsafe(32))
+            db.session.commit()
+            current_app.logger.warning("demo account %s had its public password: it no longer opens", username)
 
-    __tablename__ = "wire_records"
 
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    data: Mapped[str] = mapped_column(db.Text)
+# The first admin of a production instance, which starts with no accounts at all (HDR-6). Run
+# where the app runs, with the same environment as `make serve`:
+#     APP_ENV=production .venv/bin/flask --app wsgi create-admin USERNAME
+# The password is asked for twice, hidden, never taken from the command line (where the shell
+# history and `ps` would keep it), and must pass the sign-up policy (passwords.py).
+@click.command("create-admin")
+@click.argument("username")
+@with_appcontext
+def create_admin_command(username):
+    """Create an admin account; asks for its password."""
+    username = username.strip().lower()
+    if not 3 <= len(username) <= 32 or not set(username) <= set("abcdefghijklmnopqrstuvwxyz0123456789_-."):
+        raise click.ClickException("A username is 3 to 32 characters: letters, digits, '.', '-' or '_'.")
+    if find_user(username) is not None:
+        raise click.ClickException(f"{username} already exists: nothing was changed.")
+    password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    problems = password_problems(password, username)
+    if problems:
+        raise click.ClickException(" ".join(problems))
+    db.session.add(User(username=username, password_hash=hash_password(password), role="admin"))
+    try:
+        db.session.commit()
+    except IntegrityError as exc:  # someone made the same name meanwhile
+        db.session.rollback()
+        raise click.ClickException(f"{username} already exists: nothing was changed.") from exc
+    click.echo(f"Created the admin account {username}: sign in at {current_app.config['APP_URL']}.")
+
+
+# The wire panel's records (WireRecord) live in wire.py, beside the bounds that keep them small.

@@ -18,12 +18,33 @@ from urllib.parse import urlsplit, urlunsplit
 from dotenv import load_dotenv
 
 # Which factory serves which origin (docs/contract.md, "Origins").
+#
+# LAB-4: the attacker's site must be another *site* than both the app (localhost) and the
+# provider (127.0.0.1), not only another origin. Cookies ignore ports, and SameSite compares
+# sites: on 127.0.0.1:8003 the attacker's script could overwrite the provider's cookie and its
+# forms would carry the provider's SameSite=Lax cookie. Browsers resolve every *.localhost name
+# to loopback (RFC 6761) with no hosts-file edit, and Chromium treats attacker.localhost as a
+# site of its own. Where a browser does not resolve it, set ATTACKER_URL=http://[::1]:8003.
 SERVERS = {
     "app": ("APP_URL", "http://localhost:8000", "app:create_app"),
     "provider": ("PROVIDER_URL", "http://127.0.0.1:8001", "provider:create_app"),
     "replica": ("REPLICA_URL", "http://localhost:8002", "app:create_app"),
-    "attacker": ("ATTACKER_URL", "http://127.0.0.1:8003", "attacker:create_app"),
+    "attacker": ("ATTACKER_URL", "http://attacker.localhost:8003", "attacker:create_app"),
 }
+
+
+def loopback_address(url):
+    """Where an origin is served: loopback only, never the network.
+
+    [::1] is served as it is. A name (localhost, attacker.localhost) is served on 127.0.0.1:
+    a browser resolves it itself, trying ::1 then 127.0.0.1 (RFC 6761), and Python's resolver
+    here does not know *.localhost at all: such clients connect to 127.0.0.1 with the Host header.
+    """
+    return "::1" if urlsplit(url).hostname == "::1" else "127.0.0.1"
+
+
+def address_family(address):
+    return socket.AF_INET6 if ":" in address else socket.AF_INET
 
 
 def origins_on_free_ports():
@@ -61,7 +82,7 @@ def serve(name):
     from werkzeug.serving import run_simple
 
     variable, default, target = SERVERS[name]
-    url = urlsplit(os.environ.get(variable, default))
+    url = os.environ.get(variable, default)
     if name == "replica":
         os.environ.setdefault("INSTANCE_NAME", "replica")
     module, factory = target.split(":")
@@ -71,7 +92,7 @@ def serve(name):
         print(f"{name}: {exc}", file=sys.stderr)
         sys.exit(1)
     # Bind to loopback only: a classroom laptop should not serve the demos to the network.
-    run_simple("127.0.0.1", url.port, app, threaded=True, use_reloader=False, use_debugger=False)
+    run_simple(loopback_address(url), urlsplit(url).port, app, threaded=True, use_reloader=False, use_debugger=False)
 
 
 def busy_ports(names, env):
@@ -79,9 +100,10 @@ def busy_ports(names, env):
     busy = []
     for name in names:
         variable, default, _ = SERVERS[name]
-        port = urlsplit(env.get(variable, default)).port
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
+        url = env.get(variable, default)
+        address, port = loopback_address(url), urlsplit(url).port
+        with socket.socket(address_family(address)) as probe:
+            if probe.connect_ex((address, port)) == 0:
                 busy.append(f"port {port} ({name}) is in use: stop that program, or set {variable}")
     return busy
 

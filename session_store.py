@@ -17,6 +17,7 @@ from flask_session.cachelib import CacheLibSessionInterface
 from flask_session.redis import RedisSessionInterface
 from flask_session.sqlalchemy.sqlalchemy import SqlAlchemySessionInterface, create_session_model
 
+import storage
 from extensions import db
 
 STORE_NAMES = {"sqlalchemy": "SQLite (Flask-SQLAlchemy)", "cachelib": "files (cachelib)", "redis": "Redis"}
@@ -103,7 +104,9 @@ def init_app(app):
     if kind == "sqlalchemy":
         interface = SqlAlchemyStore(app, config["SESSION_SQLALCHEMY_TABLE"], **common)
     elif kind == "cachelib":
-        cache = FileSystemCache(config["SESSION_FILE_DIR"], threshold=10_000, mode=0o600)
+        # HDR-8: a session file is a sign-in to whoever reads it: 0600 files in a 0700 folder.
+        folder = storage.private_folder(config["SESSION_FILE_DIR"])
+        cache = FileSystemCache(str(folder), threshold=10_000, mode=storage.PRIVATE_FILE)
         interface = CacheLibStore(app, client=cache, **common)
     elif kind == "redis":
         if "redis" not in app.extensions:

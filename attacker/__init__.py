@@ -1,8 +1,10 @@
-"""THE ATTACKER'S SITE (http://127.0.0.1:8003). Development only; clearly labelled.
+"""THE ATTACKER'S SITE (http://attacker.localhost:8003). Development only; clearly labelled.
 
-Another site than the app's, as a real attacker's would be: its pages try cross-site
-requests against the app (CSRF, login CSRF) so the learner can watch the defences refuse
-them. Each attack is one template in templates/attacker/; it never imports the app's code.
+Another site than both the app's and the provider's, as a real attacker's would be: its
+pages try cross-site requests against them (CSRF, login CSRF) so the learner can watch the
+defences refuse them. Another host name, not only another port (LAB-4): cookies ignore
+ports, so a page on 127.0.0.1:8003 could set the provider's cookies on 127.0.0.1:8001.
+Each attack is one template in templates/attacker/; it never imports the app's code.
 """
 
 import os
@@ -27,7 +29,7 @@ def create_app(test_config=None):
         APP_URL=os.environ.get("APP_URL", "http://localhost:8000").rstrip("/"),
         REPLICA_URL=os.environ.get("REPLICA_URL", "http://localhost:8002").rstrip("/"),
         PROVIDER_URL=os.environ.get("PROVIDER_URL", "http://127.0.0.1:8001").rstrip("/"),
-        ATTACKER_URL=os.environ.get("ATTACKER_URL", "http://127.0.0.1:8003").rstrip("/"),
+        ATTACKER_URL=os.environ.get("ATTACKER_URL", "http://attacker.localhost:8003").rstrip("/"),
     )
     app.config.update(test_config or {})
 

@@ -23,7 +23,13 @@ def without_hook(kind, name):
 
 
 def without_wire(app):
-    app.wsgi_app = app.wsgi_app.wsgi_app
+    """Unwrap the middleware chain around the wire capture (errors.LastResort sits outside it)."""
+    from wire import WireCapture
+
+    layer = app
+    while not isinstance(layer.wsgi_app, WireCapture):
+        layer = layer.wsgi_app
+    layer.wsgi_app = layer.wsgi_app.wsgi_app
 
 
 def without_trusted_hosts(app):

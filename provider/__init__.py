@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import event
 
 from . import settings, web
-from .models import db, seed
+from .models import create_user_command, db, seed
 
 
 def create_app(test_config=None):
@@ -25,7 +25,7 @@ def create_app(test_config=None):
     with app.app_context():
         event.listen(db.engine, "connect", tune_sqlite)
 
-    # Every response: security headers, CSRF tokens on forms, throttling, error pages.
+    # Sessions kept on the server, security headers, CSRF tokens on forms, error pages.
     web.init_app(app)
 
     # The OAuth 2.0 / OpenID Connect wiring (oauth2.py), then its pages and endpoints.
@@ -41,10 +41,12 @@ def create_app(test_config=None):
 
         app.register_blueprint(naive_provider.bp)
 
-    # First start: tables, the two demo users, the app's client registration.
+    # First start: tables, the two demo users (not in production), the app's client
+    # registration. An operator adds users with `flask --app provider create-user NAME`.
     with app.app_context():
         db.create_all()
         seed(app)
+    app.cli.add_command(create_user_command)
 
     return app
 

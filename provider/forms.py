@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from .models import SCOPES
+from .models import BUILTIN_CLIENT_NAME, SCOPES, imitates_builtin_client
 
 
 class LoginForm(FlaskForm):
@@ -49,6 +49,16 @@ class ClientForm(FlaskForm):
 
     def uris(self):
         return [line.strip() for line in (self.redirect_uris.data or "").splitlines() if line.strip()]
+
+    # The consent page names the client to the user, who decides on that name: an application
+    # called "Auth Lab (the teaching app)" (or "AUTH-LAB", or the same in Cyrillic letters, or
+    # with a zero-width space inside) would borrow the built-in client's trust. Names are compared by what they look
+    # like (models.name_skeleton), and the consent page also says who registered each client.
+    def validate_client_name(self, field):
+        if imitates_builtin_client(field.data or ""):
+            raise ValidationError(f"This name reads as the built-in client's ({BUILTIN_CLIENT_NAME}): choose another.")
+        if not (field.data or "").strip():
+            raise ValidationError("Give the application a name.")
 
     def validate_redirect_uris(self, field):
         uris = self.uris()

@@ -5,23 +5,29 @@ its grant classes read; the comments say what this provider adds on top."""
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import time
+import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 
+import click
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from authlib.integrations.sqla_oauth2 import OAuth2AuthorizationCodeMixin, OAuth2ClientMixin, OAuth2TokenMixin
+from flask import current_app
+from flask.cli import with_appcontext
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, LargeBinary, String
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 db = SQLAlchemy()
 
 # The same two people as the app's demo accounts, in this party's own user store: the app
-# never sees these passwords, which is the point of OAuth.
+# never sees these passwords, which is the point of OAuth. Development and tests only: their
+# passwords are printed on every login page, so production never creates them (HDR-6).
 DEMO_USERS = (
     ("alice", "wonderland", "Alice Liddell", "alice@provider.test"),
     ("bob", "thebuilder", "Bob Builder", "bob@provider.test"),
@@ -71,6 +77,9 @@ SCOPES = {
     "email": "See your email address.",
 }
 
+# The built-in client's name, which no client registered in the console may imitate.
+BUILTIN_CLIENT_NAME = "Auth Lab (the teaching app)"
+
 # Authorization codes live at most five minutes (AS-3; RFC 6749 §4.1.2 suggests ten at most).
 CODE_LIFETIME = 300
 
@@ -90,6 +99,20 @@ class Client(db.Model, OAuth2ClientMixin):
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("provider_users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def registered_by(self):
+        """The username that registered this client in the console; None for the operator's."""
+        if self.owner_id is None:
+            return None
+        owner = db.session.get(User, self.owner_id)
+        return owner.username if owner else f"an account since deleted (#{self.owner_id})"
+
+    # AS-13 (RFC 7009 §2.1, RFC 8414): a client authenticates the one way it registered, at
+    # every endpoint that authenticates clients. authlib checks the registered method at the
+    # token endpoint only ("TODO" elsewhere), so a client_secret_basic client could send its
+    # secret in a form body to /revoke: one more place a secret can leak into logs.
+    def check_endpoint_auth_method(self, method, endpoint):
+        return method == self.token_endpoint_auth_method
 
     def set_secret(self, secret):
         """Keep only a digest: the console shows the secret once and can never show it again."""
@@ -174,17 +197,79 @@ class Token(db.Model, OAuth2TokenMixin):
         return db.session.execute(db.select(cls).where(column == secret_digest(value))).scalar_one_or_none()
 
 
+class SessionRecord(db.Model):
+    """A browser's session at this provider (Flask-Session's row shape). The cookie carries
+    only `session_id`, 256 random bits; who is signed in lives here, so deleting the row ends
+    the sign-in wherever a copy of the cookie went (AS-10)."""
+
+    __tablename__ = "provider_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[str] = mapped_column(String(255), unique=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    expiry: Mapped[datetime | None]
+
+
+class FailedAttempt(db.Model):
+    """One failed sign-in or token request, under the digest of what it was counted against
+    ("account:alice", "address:10.0.0.7", ...): a username typed by mistake, perhaps a
+    password, is never stored readable. Rows older than the longest window are deleted."""
+
+    __tablename__ = "provider_failed_attempts"
+    __table_args__ = (Index("ix_provider_failed_attempts_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    at: Mapped[float] = mapped_column(index=True)
+
+
 def seed(app):
-    """Create the demo users and the app's client registration once; later starts keep them."""
-    for username, password, name, email in DEMO_USERS:
-        if db.session.execute(db.select(User).filter_by(username=username)).scalar_one_or_none():
-            continue
-        db.session.add(User(username=username, name=name, email=email, password_hash=hasher.hash(password)))
-        try:
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()
+    """First start: the demo users (never in production), then the app's client registration."""
+    if app.config["ENV_NAME"] != "production":
+        for username, password, name, email in DEMO_USERS:
+            if db.session.execute(db.select(User).filter_by(username=username)).scalar_one_or_none():
+                continue
+            try:
+                create_user(username, password, name, email)
+            except IntegrityError:  # another worker created it first
+                db.session.rollback()
     seed_builtin_client(app)
+
+
+USERNAME = re.compile(r"[A-Za-z0-9._@-]{1,64}")
+
+
+def create_user(username, password, name=None, email=""):
+    """Add a user with an Argon2id hash of the password (PW-1); the caller checked the input."""
+    user = User(username=username, name=name or username, email=email, password_hash=hasher.hash(password))
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+# HDR-6: a production provider starts with no users at all. Its operator creates each one on
+# the server, where nobody else can watch: the password is asked twice and never echoed, and
+# is not a command-line option (it would be left in the shell history and the process list).
+@click.command("create-user")
+@click.argument("username")
+@click.option("--name", help="The display name (default: the username).")
+@click.option("--email", default="", help="The email address the provider releases with the email scope.")
+@with_appcontext
+def create_user_command(username, name, email):
+    """Create a user of this provider: flask --app provider create-user USERNAME."""
+    if not USERNAME.fullmatch(username):
+        raise click.BadParameter("1 to 64 letters, digits or . _ @ -", param_hint="USERNAME")
+    if db.session.execute(db.select(User).filter_by(username=username)).scalar_one_or_none():
+        raise click.ClickException(f"{username} exists already.")
+    if len(name or "") > 128 or len(email) > 128:
+        raise click.ClickException("--name and --email take at most 128 characters.")
+    password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if not 8 <= len(password) <= 1024:
+        raise click.ClickException("The password needs 8 to 1024 characters.")
+    if password in {demo_password for _, demo_password, _, _ in DEMO_USERS}:
+        raise click.ClickException("That is a public demo password: choose another.")
+    create_user(username, password, name, email)
+    click.echo(f"Created {username} at {current_app.config['PROVIDER_URL']}.")
 
 
 def seed_builtin_client(app):
@@ -205,7 +290,7 @@ def seed_builtin_client(app):
     client.set_secret(secret)
     client.set_client_metadata(
         {
-            "client_name": "Auth Lab (the teaching app)",
+            "client_name": BUILTIN_CLIENT_NAME,
             "client_uri": config["APP_URL"],
             "redirect_uris": [f"{config['APP_URL']}/oauth/callback", f"{config['REPLICA_URL']}/oauth/callback"],
             "grant_types": ["authorization_code", "refresh_token"],
@@ -233,3 +318,32 @@ def registered_secret(config):
 def new_token(nbytes=32):
     """256 random bits, URL-safe (AS-6 asks for at least 128)."""
     return secrets.token_urlsafe(nbytes)
+
+
+# Letters that look like others, folded to the one they imitate (a cheap subset of Unicode's
+# confusables.txt: Cyrillic, Greek and Armenian look-alikes of Latin letters, and digits read as
+# letters; NFKC already folds fullwidth, superscript and mathematical letters).
+CONFUSABLES = str.maketrans(
+    {
+        "а": "a", "в": "b", "е": "e", "һ": "h", "і": "l", "ј": "j", "к": "k", "м": "m", "н": "h",
+        "о": "o", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "ԁ": "d", "ԛ": "q",
+        "ԝ": "w", "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "l", "κ": "k", "ν": "v", "ο": "o",
+        "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ı": "l", "ɡ": "g", "ℓ": "l", "ս": "u", "օ": "o", "հ": "h",
+        "0": "o", "1": "l", "i": "l", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s",
+    }
+)  # fmt: skip
+
+
+def name_skeleton(name):
+    """What a name looks like, for comparing names: NFKC, casefolded, accents and every
+    character that is not a letter or digit dropped (spaces, punctuation, zero-width marks),
+    look-alike letters folded (CONFUSABLES)."""
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", name).casefold())
+    kept = "".join(ch for ch in folded if unicodedata.category(ch)[0] in "LN" or ch in "@$")
+    return kept.translate(CONFUSABLES).replace("rn", "m").replace("vv", "w")
+
+
+def imitates_builtin_client(name):
+    """True when a name reads as the built-in client's: its skeleton starts with "Auth Lab"'s
+    ("AUTH-LAB", "Auth Lab 2", the name in Cyrillic or fullwidth letters, with a zero-width space)."""
+    return name_skeleton(name).startswith(name_skeleton("Auth Lab"))

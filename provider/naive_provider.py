@@ -1,48 +1,110 @@
 """DELIBERATELY VULNERABLE: a naive twin of this provider, for the attack bench. Development only.
 
 provider/__init__.py registers it only when ENABLE_ATTACK_DEMOS is on, which production forces
-off. It shares the users, clients and signing key of the real provider, and makes the mistakes
-the real one is built to avoid (each marked FLAW below), so the same attack can be sent to both:
+off. It makes the mistakes the real one is built to avoid (each marked FLAW below), so the same
+attack can be sent to both:
 
 - redirect_uri is accepted when it merely starts with a registered client's origin;
 - PKCE is optional, and `plain` is accepted (and assumed when no method is named);
-- codes are never marked used: the same code buys tokens again and again;
-- a helper hands out genuine id_tokens issued to another application, as the attacker would
-  obtain them by signing in to their own app at the same provider.
+- codes are never marked used: the same code buys tokens again and again while it lives;
+- a helper hands out id_tokens issued to another application, as the attacker would obtain
+  them by signing someone in to their own app.
+
+What it shares with the real provider, and what it does not (LAB-3): it reads who is signed in
+here (the real sign-in page, behind its throttle) and the app's client registration, and it
+writes nothing of the real provider's. Its codes live in a store of its own, in memory
+(NaiveStore), and its id_tokens are signed with a key of its own under an issuer of its own:
+the real /token, /userinfo and /revoke never find what it issued, the real JWKS never lists
+its key, and so the app's OAuth client and the JWT lab refuse its id_tokens.
 """
 
 import hmac
+import threading
 import time
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from authlib.common.urls import add_params_to_uri
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from joserfc import jwt
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from joserfc.jwk import RSAKey
 
 from .forms import ConsentForm
-from .models import SCOPES, Client, Grant, Token, User, db, new_token, secret_digest
-from .oauth2 import SIGNING_ALG, issuer, signing_key, user_info
-from .views import current_user, refuses_unreadable
+from .models import SCOPES, Client, User, db, new_token
+from .oauth2 import issuer, user_info
+from .views import current_user, refuses_unreadable, token_endpoint_throttle
 from .web import csrf
 
 bp = Blueprint("naive_provider", __name__, url_prefix="/naive")
 
+# Naive, but not forever: RFC 6749 §4.1.2 allows a code ten minutes at most. Within them the
+# twin's codes can be replayed (the bench shows it); after them they are gone.
+CODE_LIFETIME = 600
+# The store is in memory: it keeps the newest codes only, so no loop of sign-ins can fill it.
+KEEP_CODES = 1000
+ID_TOKEN_LIFETIME = 600
+SIGNING_ALG = "RS256"
 
-class NaiveCode(db.Model):
-    """The naive twin's codes: no expiry, no `used` mark."""
 
-    __tablename__ = "naive_codes"
+@dataclass
+class NaiveCode:
+    """One of the twin's codes: never marked used, bound to nothing but its client."""
 
-    code: Mapped[str] = mapped_column(String(64), primary_key=True)
-    client_id: Mapped[str] = mapped_column(String(48))
-    redirect_uri: Mapped[str] = mapped_column(String(2000))
-    user_id: Mapped[int]
-    scope: Mapped[str] = mapped_column(String(255))
-    nonce: Mapped[str | None] = mapped_column(String(255))
-    challenge: Mapped[str | None] = mapped_column(String(255))
-    method: Mapped[str | None] = mapped_column(String(16))
+    client_id: str
+    redirect_uri: str
+    user_id: int
+    scope: str
+    nonce: str | None
+    challenge: str | None
+    method: str | None
+    issued_at: float = field(default_factory=time.time)
+
+
+# LAB-3: the twin's own state, per provider app, in memory: nothing in the real provider's
+# tables (a twin that wrote Grant and Token rows issued access tokens the real /userinfo
+# honoured), and its own signing key, made on first use and never written to disk or published
+# in the real JWKS (a twin that signed with the real key handed out, without any sign-in,
+# id_tokens the real provider's clients would verify).
+class NaiveStore:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.codes = {}  # code -> NaiveCode, oldest first
+        self.key = None
+
+    def add(self, code, item):
+        with self.lock:
+            self.forget_expired()
+            while len(self.codes) >= KEEP_CODES:
+                del self.codes[next(iter(self.codes))]
+            self.codes[code] = item
+
+    def find(self, code):
+        """FLAW (AS-3): the code stays; the next exchange of it works as well as this one."""
+        with self.lock:
+            self.forget_expired()
+            return self.codes.get(code) if isinstance(code, str) else None
+
+    def forget_expired(self):
+        while self.codes and next(iter(self.codes.values())).issued_at + CODE_LIFETIME < time.time():
+            del self.codes[next(iter(self.codes))]
+
+    def signing_key(self):
+        with self.lock:
+            if self.key is None:
+                self.key = RSAKey.generate_key(2048, auto_kid=True)
+            return self.key
+
+
+def make_store(state):
+    state.app.extensions["naive_provider"] = NaiveStore()
+
+
+bp.record_once(make_store)
+
+
+def store():
+    return current_app.extensions["naive_provider"]
 
 
 def origin(uri):
@@ -51,12 +113,16 @@ def origin(uri):
 
 
 # FLAW (AS-1): "any address on the client's site" is checked with startswith on the origin
-# string, so http://localhost:8000@127.0.0.1:8003/ (user info, then another host) passes.
+# string, so http://localhost:8000@attacker.localhost:8003/ (user info, then another host) passes.
 def naive_redirect_ok(client, redirect_uri):
     return any(redirect_uri.startswith(origin(uri)) for uri in client.redirect_uris)
 
 
+# LAB-3: the twin serves one client, the app's own registration, read and never written. The
+# clients people register in the console never meet its prefix matching.
 def find_client(client_id):
+    if client_id != current_app.config["BUILTIN_CLIENT_ID"]:
+        return None
     return db.session.execute(db.select(Client).filter_by(client_id=client_id)).scalar_one_or_none()
 
 
@@ -68,6 +134,10 @@ def authorize():
     redirect_uri = args.get("redirect_uri", "")
     if client is None or not naive_redirect_ok(client, redirect_uri):
         abort(400, "Unknown client or redirect URI.")
+    # What the store keeps is bounded too (LAB-1): no one fills the twin's memory with huge codes.
+    if len(redirect_uri) > 2000 or any(len(args.get(name, "")) > 255 for name in ("nonce", "state", "code_challenge")):
+        abort(400, "A parameter is too long.")
+    # Who is signed in here is the real sign-in's answer (its page, its throttle), only read.
     user = current_user()
     if user is None:
         return redirect(url_for("provider.login", next=request.full_path))
@@ -81,20 +151,21 @@ def authorize():
         )
     if not form.approve.data:
         return redirect(add_params_to_uri(redirect_uri, [("error", "access_denied")]))
-    code = NaiveCode(
-        code=new_token(),
-        client_id=client.client_id,
-        redirect_uri=redirect_uri,
-        user_id=user.id,
-        scope=scope,
-        nonce=args.get("nonce"),
-        challenge=args.get("code_challenge"),
-        # FLAW (AS-2): no method named means plain, and plain is accepted.
-        method=args.get("code_challenge_method") or ("plain" if args.get("code_challenge") else None),
+    code = new_token()
+    store().add(
+        code,
+        NaiveCode(
+            client_id=client.client_id,
+            redirect_uri=redirect_uri,
+            user_id=user.id,
+            scope=scope,
+            nonce=args.get("nonce"),
+            challenge=args.get("code_challenge"),
+            # FLAW (AS-2): no method named means plain, and plain is accepted.
+            method=args.get("code_challenge_method") or ("plain" if args.get("code_challenge") else None),
+        ),
     )
-    db.session.add(code)
-    db.session.commit()
-    params = [("code", code.code)] + ([("state", args["state"])] if args.get("state") else [])
+    params = [("code", code)] + ([("state", args["state"])] if args.get("state") else [])
     return redirect(add_params_to_uri(redirect_uri, params))
 
 
@@ -110,66 +181,67 @@ def authenticated_client():
     return client
 
 
+# LAB-3: it checks the app's real client secret, so it does so behind the real token
+# endpoint's throttle, counting failures against the same client and address: the twin is no
+# faster a place to guess that secret than the real /token.
 @bp.post("/token")
 @csrf.exempt
+@token_endpoint_throttle
 @refuses_unreadable
 def token():
-    """The naive token endpoint: a code is good forever, any number of times."""
+    """The naive token endpoint: a code is good for as long as it lives, any number of times."""
     client = authenticated_client()
-    item = db.session.get(NaiveCode, request.form.get("code", ""))
-    # FLAW (AS-3): not bound to the client's redirect URI, never expires, never marked used.
+    item = store().find(request.form.get("code", ""))
+    # FLAW (AS-3): not bound to the client's redirect URI, never marked used.
     if item is None or item.client_id != client.client_id:
         return jsonify(error="invalid_grant"), 400
     # FLAW (AS-2): PKCE is checked only if the authorization request used it, plain included.
     if item.challenge:
         verifier = request.form.get("code_verifier", "")
         if item.method == "plain":
-            ok = hmac.compare_digest(verifier, item.challenge)
+            ok = hmac.compare_digest(verifier.encode(), item.challenge.encode())
         else:
-            from authlib.oauth2.rfc7636 import create_s256_code_challenge
-
-            ok = hmac.compare_digest(create_s256_code_challenge(verifier), item.challenge)
+            ok = hmac.compare_digest(create_s256_code_challenge(verifier).encode(), item.challenge.encode())
         if not ok:
             return jsonify(error="invalid_grant", error_description="PKCE verification failed"), 400
     user = db.session.get(User, item.user_id)
-    grant = Grant(user_id=user.id, client_id=client.client_id, scope=item.scope)
-    db.session.add(grant)
-    db.session.flush()
-    access = new_token()
-    db.session.add(
-        Token(
-            client_id=client.client_id,
-            user_id=user.id,
-            grant_id=grant.id,
-            token_type="Bearer",  # noqa: S106  # nosec B106
-            access_token=secret_digest(access),
-            scope=item.scope,
-            expires_in=600,
-        )
-    )
-    db.session.commit()
-    body = {"access_token": access, "token_type": "Bearer", "expires_in": 600, "scope": item.scope}  # nosec B105
+    if user is None:
+        return jsonify(error="invalid_grant"), 400
+    # LAB-3: the access token is stored nowhere: the twin has no API, and the real /userinfo
+    # looks tokens up in the real table, where this one never is.
+    body = {"access_token": new_token(), "token_type": "Bearer", "expires_in": 600, "scope": item.scope}  # nosec B105
     if "openid" in item.scope.split():
-        body["id_token"] = id_token(user, client.client_id, item.nonce, item.scope)
+        body["id_token"] = id_token(user_info(user, item.scope), client.client_id, item.nonce)
     return jsonify(body)
 
 
-def id_token(user, audience, nonce, scope):
-    """A genuine id_token, signed with the provider's real key."""
+def naive_issuer():
+    """The twin's own issuer: its id_tokens never name the real provider."""
+    return issuer() + "/naive"
+
+
+def id_token(claims, audience, nonce):
+    """An id_token signed with the twin's own key (never the real provider's)."""
     now = int(time.time())
-    claims = {"iss": issuer(), "aud": [audience], "iat": now, "exp": now + 600, **user_info(user, scope)}
+    claims = {"iss": naive_issuer(), "aud": [audience], "iat": now, "exp": now + ID_TOKEN_LIFETIME, **claims}
     if nonce:
         claims["nonce"] = nonce
-    key = signing_key()
-    return jwt.encode({"alg": SIGNING_ALG, "kid": key.kid}, claims, key, algorithms=[SIGNING_ALG])
+    key = store().signing_key()
+    return jwt.encode({"alg": SIGNING_ALG, "kid": key.kid, "typ": "JWT"}, claims, key, algorithms=[SIGNING_ALG])
+
+
+# The people the attacker's own app has signed in: the twin's stand-ins. LAB-3: this helper
+# answers anyone, without a sign-in, so it looks nobody up in the real user table (which would
+# tell who has an account here, and their name and email).
+OTHER_APP_USERS = {"alice": "Alice (signed in to the attacker's app)", "bob": "Bob (signed in to the attacker's app)"}
 
 
 @bp.get("/id-token-for-another-app")
 def token_for_another_app():
-    """What an attacker gets by signing alice in to the attacker's own app at this provider:
-    a genuine id_token, for another audience and another nonce. (Exists only in the twin.)"""
+    """What an attacker gets by signing alice in to the attacker's own app: an id_token for
+    another audience and another nonce. (Exists only in the twin, signed with the twin's key.)"""
     username = request.args.get("username", "alice")
-    user = db.session.execute(db.select(User).filter_by(username=username)).scalar_one_or_none()
-    if user is None:
+    if username not in OTHER_APP_USERS:
         abort(404)
-    return jsonify(id_token=id_token(user, "the-attackers-app", "the-attackers-nonce", "openid profile"))
+    claims = {"sub": f"naive-{username}", "preferred_username": username, "name": OTHER_APP_USERS[username]}
+    return jsonify(id_token=id_token(claims, "the-attackers-app", "the-attackers-nonce"))

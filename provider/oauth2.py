@@ -75,6 +75,13 @@ def save_token(token, request):
             stored[name] = secret_digest(stored[name])
     item = Token(client_id=request.client.client_id, user_id=request.user.id, grant_id=parent.grant_id, **stored)
     db.session.add(item)
+    db.session.flush()
+    # A concurrent request may have revoked the family (a code or refresh token used twice at
+    # once) after this one passed its checks. Read the grant again inside this write, which
+    # SQLite serialises with that revocation: a token is never issued under a revoked grant.
+    if db.session.execute(db.select(Grant.revoked_at).where(Grant.id == parent.grant_id)).scalar():
+        db.session.rollback()
+        raise InvalidGrantError("This grant was revoked while the request was processed.")
     db.session.commit()
 
 
@@ -161,6 +168,13 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
 
 # AS-5: every refresh returns a new refresh token and retires the old one. A retired token
 # presented again means two parties hold it: the whole family (the grant) is revoked.
+#
+# AS-12: a refused request changes nothing. authlib checks, in this order, the client's
+# credentials, the refresh token (authenticate_refresh_token), that the token was issued to
+# this client, then the scope; only then does it issue (create_token_response). So the
+# lookup below only reads, and the token is retired in create_token_response, once every
+# check has passed: a wider scope, another client's credentials or a bad secret get their
+# error and leave the grant and its tokens exactly as they were.
 class RefreshTokenGrant(grants.RefreshTokenGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = CLIENT_AUTH_METHODS
     INCLUDE_NEW_REFRESH_TOKEN = True
@@ -169,19 +183,39 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
         item = Token.find(refresh_token, "refresh_token")
         if item is None:
             return None
+        if item.refresh_token_revoked_at:
+            # Reuse, seen by the client it was issued to (the client authenticated before
+            # this runs): a thief and the client both hold the family. Another client
+            # presenting it proves nothing about this grant and changes nothing.
+            if item.client_id == self.request.client.client_id:
+                self.revoke_family(item, "a rotated refresh token was used again")
+            return None
+        grant = db.session.get(Grant, item.grant_id)
         lifetime = current_app.config["OAUTH2_REFRESH_TOKEN_LIFETIME"]
+        if grant.revoked_at or item.issued_at + lifetime < time.time():
+            return None
+        return item
+
+    def create_token_response(self):
+        """Every check passed: retire the presented token, then issue its successor."""
+        item = self.request.refresh_token
+        # Compare-and-set: the token is retired in the same statement that checks it is still
+        # live, so of two concurrent refreshes with one token exactly one wins; the other is
+        # a reuse (both parties hold the token) and revokes the family.
         retired = db.session.execute(
             db.update(Token)
             .where(Token.id == item.id, Token.refresh_token_revoked_at == 0)
             .values(refresh_token_revoked_at=int(time.time()))
         ).rowcount
-        grant = db.session.get(Grant, item.grant_id)
         if not retired:
-            grant.revoke("a rotated refresh token was used again")
+            self.revoke_family(item, "a rotated refresh token was used again")
+            raise InvalidGrantError()
         db.session.commit()
-        if not retired or grant.revoked_at or item.issued_at + lifetime < time.time():
-            return None
-        return item
+        return super().create_token_response()
+
+    def revoke_family(self, item, because):
+        db.session.get(Grant, item.grant_id).revoke(because)
+        db.session.commit()
 
     def authenticate_user(self, refresh_token):
         return db.session.get(User, refresh_token.user_id)

@@ -1,10 +1,14 @@
 """The provider's configuration: its own environment names, secrets and signing key."""
 
+import contextlib
 import json
+import math
 import os
 import secrets
+from collections import Counter
 from pathlib import Path
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -29,11 +33,19 @@ DEFAULTS = {
     "PROVIDER_URL": "http://127.0.0.1:8001",
     "APP_URL": "http://localhost:8000",
     "REPLICA_URL": "http://localhost:8002",
-    # The provider's own session cookie: a different name and host from the app's.
+    # The provider's own session cookie: a different name and host from the app's. It holds
+    # only a random id; the sign-in is a row of provider_sessions (web.ServerSideSessions).
     "SESSION_COOKIE_NAME": "provider_session",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,
+    # The cookie lasts until the browser closes; the server forgets a sign-in 8 hours (a
+    # school day) after it happened, however often it is used (web.current_sign_in), and a
+    # visitor who never signed in after an hour (their CSRF token's life).
+    "SESSION_PERMANENT": False,
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    # Write the session row when it changes, not on every request that reads it.
+    "SESSION_REFRESH_EACH_REQUEST": False,
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "HSTS_SECONDS": 0,
     # The app's client registration (see seed()); from the environment when set.
@@ -42,11 +54,16 @@ DEFAULTS = {
     # Access tokens live ten minutes; refresh tokens a day, rotated at every use (AS-5).
     "OAUTH2_TOKEN_EXPIRES_IN": {"authorization_code": 600, "refresh_token": 600},  # nosec B105
     "OAUTH2_REFRESH_TOKEN_LIFETIME": 24 * 3600,
-    # Flask-WTF's tokens expire with the page after an hour; the rate limiter counts in memory.
+    # Flask-WTF's tokens expire with the page after an hour.
     "WTF_CSRF_TIME_LIMIT": 3600,
-    "RATELIMIT_STORAGE_URI": "memory://",
-    "LOGIN_RATE_LIMIT": "10 per minute",
-    "TOKEN_RATE_LIMIT": "60 per minute",  # nosec B105
+    # PW-6: failed attempts allowed per window (web.counts_failures), counted in this
+    # provider's database, which every worker and every instance already shares. A class
+    # behind one NAT shares an address, so an address may fail more often than an account.
+    # Successful sign-ins are never counted.
+    "LOGIN_FAILURES_PER_ACCOUNT": "5 per minute",
+    "LOGIN_FAILURES_PER_ADDRESS": "30 per minute",
+    "TOKEN_FAILURES_PER_CLIENT": "60 per minute",
+    "TOKEN_FAILURES_PER_ADDRESS": "120 per minute",
     # The deliberately naive twin of this provider (provider/naive_provider.py) exists for the
     # attack bench only; production never routes it.
     "ENABLE_ATTACK_DEMOS": True,
@@ -70,7 +87,7 @@ def load(app, test_config=None):
         config[name] = config[name].rstrip("/")
     # Tests switch throttling on only where they test it (as the app's TestConfig does).
     config.setdefault("RATELIMIT_ENABLED", config["ENV_NAME"] != "test")
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    make_private(app)
     if config["ENV_NAME"] == "production":
         refuse_unsafe_production(config)
         config["ENABLE_ATTACK_DEMOS"] = False
@@ -79,6 +96,23 @@ def load(app, test_config=None):
         return
     config["SECRET_KEY"] = config["SECRET_KEY"] or own_secret(app, "secret-key.txt", new_secret)
     config["SIGNING_KEY_PEM"] = config["SIGNING_KEY_PEM"] or own_secret(app, "signing-key.pem", new_signing_key)
+
+
+# HDR-8: the instance folder holds the database (users' password hashes, live sessions, token
+# digests) and the development secrets. Only the account that runs the provider may open
+# them, whatever the umask: the folder is 0700, every file in it 0600. SQLite gives its -wal
+# and -shm files the mode of the database file, so creating that one 0600 covers all three.
+def make_private(app):
+    folder = Path(app.instance_path)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    database = folder / "provider.sqlite"
+    if app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{database}":
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT, 0o600))  # never truncates
+    for path in folder.iterdir():
+        if path.is_file() and not path.is_symlink():
+            with contextlib.suppress(FileNotFoundError):  # another process's temporary file, gone
+                os.chmod(path, 0o600)
 
 
 def own_secret(app, filename, make):
@@ -115,21 +149,69 @@ def write_registration(app, client_id, client_secret):
     """Hand the app its client credentials in development, as a developer would copy them."""
     path = Path(app.config["REGISTRATION_FILE"])
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # a file left by an older version keeps its mode through O_TRUNC
     with os.fdopen(fd, "w") as fh:
         json.dump({"client_id": client_id, "client_secret": client_secret}, fh, indent=2)
 
 
+# HDR-5: production refuses to start on a secret anyone could guess. Length alone is not
+# strength (32 x "a" is 32 characters and no secret), so each secret must also *look* random:
+# estimated_bits() must reach MIN_SECRET_BITS. secrets.token_urlsafe(32) scores about 200.
+MIN_SECRET_LENGTH = 32
+MIN_SECRET_BITS = 128
+
+
 def refuse_unsafe_production(config):
-    problems = []
-    if not config.get("SECRET_KEY") or len(config["SECRET_KEY"]) < 32:
-        problems.append("PROVIDER_SECRET_KEY is missing or shorter than 32 characters")
-    if not config.get("SIGNING_KEY_PEM"):
-        problems.append("PROVIDER_SIGNING_KEY (a PEM private key) is missing")
-    if not config.get("BUILTIN_CLIENT_SECRET") or len(config["BUILTIN_CLIENT_SECRET"]) < 32:
-        problems.append("BUILTIN_CLIENT_SECRET is missing or shorter than 32 characters")
+    problems = [
+        problem
+        for name, setting in (("PROVIDER_SECRET_KEY", "SECRET_KEY"), ("BUILTIN_CLIENT_SECRET", "BUILTIN_CLIENT_SECRET"))
+        if (problem := weak_secret(name, config.get(setting)))
+    ]
+    if not usable_signing_key(config.get("SIGNING_KEY_PEM")):
+        problems.append("PROVIDER_SIGNING_KEY (a PEM RSA private key of 2048 bits or more) is missing or unreadable")
     if os.environ.get("AUTHLIB_INSECURE_TRANSPORT"):
         problems.append("AUTHLIB_INSECURE_TRANSPORT is for development only")
     if not config["PROVIDER_URL"].startswith("https://"):
         problems.append("PROVIDER_URL must be an https:// origin")
     if problems:
         raise UnsafeProviderConfiguration("refusing to start in production: " + "; ".join(problems))
+
+
+def weak_secret(name, value):
+    """Why this secret is unsafe, or None."""
+    hint = 'make one with: python3 -c "import secrets; print(secrets.token_urlsafe(32))"'
+    if not value:
+        return f"{name} is missing ({hint})"
+    if len(value) < MIN_SECRET_LENGTH:
+        return f"{name} is shorter than {MIN_SECRET_LENGTH} characters ({hint})"
+    if (bits := estimated_bits(value)) < MIN_SECRET_BITS:
+        return f"{name} looks guessable: about {bits:.0f} bits, {MIN_SECRET_BITS} needed ({hint})"
+    return None
+
+
+def estimated_bits(value):
+    """A rough strength estimate from character counts (Shannon entropy times length).
+
+    Taken over one period of a repeating string ("abab..." counts as "ab"), and also over the
+    steps between neighbouring characters, so a run such as "0123456789abc..." scores as the
+    one step it repeats; the lower of the two estimates counts. It can only flag the obviously
+    non-random: a random secret is what it is because of how it was made, not how it looks.
+    """
+    value = value[:1024]
+    period = next((p for p in range(1, len(value)) if value[p:] == value[:-p]), len(value))
+    value = value[:period]
+    steps = [ord(b) - ord(a) for a, b in zip(value, value[1:], strict=False)]
+    return min(shannon_bits(value), math.log2(95) + shannon_bits(steps))
+
+
+def shannon_bits(items):
+    counts, n = Counter(items), len(items)
+    return sum(c * math.log2(n / c) for c in counts.values())
+
+
+def usable_signing_key(pem):
+    try:
+        key = serialization.load_pem_private_key(pem.encode(), password=None)
+    except (AttributeError, TypeError, ValueError, UnsupportedAlgorithm):
+        return False
+    return isinstance(key, rsa.RSAPrivateKey) and key.key_size >= 2048

@@ -2,30 +2,56 @@
 token, userinfo and revocation endpoints, discovery and the public keys."""
 
 import functools
+import re
+import time
+from urllib.parse import unquote
 
 from authlib.common.urls import add_params_to_uri
 from authlib.oauth2 import OAuth2Error
-from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from werkzeug.exceptions import HTTPException
 
 from .forms import ActionForm, ConsentForm, LoginForm
 from .models import SCOPES, User, authenticate, db
 from .oauth2 import authorization, issuer, metadata, public_jwks
-from .web import csrf, throttled
+from .web import address, counts_failures, csrf, token_endpoint_throttle, wait_in_words
 
 bp = Blueprint("provider", __name__)
 
 
 def current_user():
-    """The user signed in at this provider (its own session cookie), or None."""
-    user_id = session.get("user_id")
-    return db.session.get(User, user_id) if isinstance(user_id, int) else None
+    """The user signed in at this provider (a row of its session store), or None."""
+    user_id, signed_in_at = session.get("user_id"), session.get("signed_in_at")
+    if not isinstance(user_id, int) or not isinstance(signed_in_at, int):
+        return None
+    # An absolute limit: a sign-in ends PERMANENT_SESSION_LIFETIME after it happened.
+    if time.time() - signed_in_at > current_app.permanent_session_lifetime.total_seconds():
+        return None
+    return db.session.get(User, user_id)
+
+
+# AS-11: `next` is an address an attacker can write (a link to /login?next=...), so it is
+# judged as the browser will read it, not as it looks. Browsers drop tabs and newlines
+# anywhere in a URL, strip leading spaces and control characters, and read a backslash as a
+# slash: "/\t/evil", "/\\evil" and " //evil" all become //evil, another host. Rather than
+# imitate every normalisation, accept only text no browser rewrites: printable ASCII, no
+# backslash, one leading slash not followed by another. What passes must also name one of
+# this provider's own pages (the /authorize request that was interrupted, the console);
+# anything else, including a CR or LF that would split the Location header, goes home.
+LOCAL_PATH = re.compile(r"/(?!/)[!-\[\]-~]{0,2047}")
 
 
 def safe_next(target):
-    """Only a path on this provider: `next` must never send the user elsewhere."""
-    if isinstance(target, str) and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("provider.home")
+    """The page to show after sign-in: `target` if it is one of this provider's pages, else home."""
+    home = url_for("provider.home")
+    if not isinstance(target, str) or not LOCAL_PATH.fullmatch(target):
+        return home
+    path = unquote(target.partition("?")[0])
+    try:
+        current_app.create_url_adapter(request).match(path, method="GET")
+    except HTTPException:  # no such page, not for GET, or a redirect (//, a missing slash)
+        return home
+    return target
 
 
 def refuses_unreadable(view):
@@ -54,24 +80,46 @@ def home():
     return render_template("provider/home.html", user=current_user(), form=ActionForm())
 
 
+def login_page(form=None, error=None, status=200):
+    form = form or LoginForm()
+    interrupted = safe_next(request.args.get("next")).startswith("/authorize")
+    return render_template("provider/login.html", form=form, error=error, interrupted=interrupted), status
+
+
+def too_many_sign_ins(seconds):
+    """PW-6: the page says in words how long to wait (Retry-After says it to programs)."""
+    return login_page(
+        error=f"Too many failed sign-ins for this account or from your address: {wait_in_words(seconds)}."
+    )
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@throttled("LOGIN_RATE_LIMIT")
+@counts_failures(
+    ("LOGIN_FAILURES_PER_ACCOUNT", lambda: request.form.get("username", "")[:64] or None),
+    ("LOGIN_FAILURES_PER_ADDRESS", address),
+    refused=too_many_sign_ins,
+)
 def login():
     """Sign in to the provider (its own password store; the app never sees this password)."""
     form = LoginForm()
-    error = None
-    if form.validate_on_submit():
-        user = authenticate(form.username.data, form.password.data)
-        if user:
-            # A fresh session at sign-in: nothing an attacker planted before survives.
-            session.clear()
-            session["user_id"] = user.id
-            return redirect(safe_next(request.args.get("next")))
-        error = "Wrong username or password."
-    status = 401 if error else 200
-    return render_template("provider/login.html", form=form, error=error, next=request.args.get("next")), status
+    if not form.validate_on_submit():
+        return login_page(form)
+    user = authenticate(form.username.data, form.password.data)
+    if user is None:
+        return login_page(form, "Wrong username or password.", 401)
+    # AS-10 (SES-2): a fresh session under a fresh id at every sign-in. Whatever an attacker
+    # planted before (a session id they know) is emptied and its row deleted: regenerate()
+    # deletes the old row and moves the data to a new random id (it must run after the data
+    # is set: Flask-Session's regenerate() does nothing to an empty session).
+    session.clear()
+    session["user_id"] = user.id
+    session["signed_in_at"] = int(time.time())
+    current_app.session_interface.regenerate(session)
+    return redirect(safe_next(request.args.get("next")))
 
 
+# AS-10: logout empties the session; the store then deletes its row (web.ServerSideSessions),
+# so the cookie, and every copy of it, names nothing any more.
 @bp.post("/logout")
 def logout():
     """Sign out of the provider (the form carries a CSRF token)."""
@@ -97,7 +145,14 @@ def authorize():
     if not form.validate_on_submit():
         client = grant.client
         scopes = [(name, SCOPES[name]) for name in grant.request.scope.split() if name in SCOPES]
-        return render_template("provider/consent.html", form=form, client=client, scopes=scopes, grant=grant, user=user)
+        return render_template(
+            "provider/consent.html",
+            form=form,
+            client=client,
+            scopes=scopes,
+            grant=grant,
+            user=user,
+        )
     return authorization.create_authorization_response(grant_user=user if form.approve.data else None, grant=grant)
 
 
@@ -113,7 +168,7 @@ def authorization_error(error):
 
 @bp.post("/token")
 @csrf.exempt
-@throttled("TOKEN_RATE_LIMIT")
+@token_endpoint_throttle
 @refuses_unreadable
 def token():
     """The token endpoint: codes and refresh tokens for tokens (client authentication required)."""
@@ -122,7 +177,7 @@ def token():
 
 @bp.post("/revoke")
 @csrf.exempt
-@throttled("TOKEN_RATE_LIMIT")
+@token_endpoint_throttle
 @refuses_unreadable
 def revoke():
     """Token revocation (RFC 7009)."""

@@ -6,11 +6,13 @@ import socket
 import subprocess
 import threading
 import time
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import HealthCheck, settings
+from werkzeug.datastructures import EnvironHeaders, Headers
 from werkzeug.serving import make_server
 
 # Plain http on loopback, as in `make run` (the production config refuses this setting).
@@ -85,14 +87,18 @@ def runner(app):
     return app.test_cli_runner()
 
 
-# The app as `make serve` runs it: production settings, https origins, strong secrets.
+# The app as `make serve` runs it: production settings, https origins, strong secrets (made once
+# with secrets.token_urlsafe(32): production refuses a secret with a pattern, HDR-5).
 PRODUCTION = {
     "ENV_NAME": "production",
     "APP_URL": "https://auth.example.edu",
     "PROVIDER_URL": "https://id.example.edu",
-    "SECRET_KEY": "s" * 43,
-    "JWT_SECRET_KEY": "j" * 43,
+    "SECRET_KEY": "1SeUhBIy5oyRrhlZ09E80ukfXzrG8lgqwjq9fGJsRxs",
+    "JWT_SECRET_KEY": "EeNDaJRqb9GmGdB54AEWTN4UCQjaNm5vYJgyOCDQZz4",
 }
+
+# The first admin of a production instance, as the operator makes it (HDR-6: none is seeded).
+PRODUCTION_ADMIN = ("operator", "a long passphrase nobody else knows")
 
 
 @pytest.fixture
@@ -100,6 +106,15 @@ def production_app(tmp_path, monkeypatch):
     """A production app (production refuses AUTHLIB_INSECURE_TRANSPORT, so it is unset here)."""
     monkeypatch.delenv("AUTHLIB_INSECURE_TRANSPORT", raising=False)
     return create_app({**PRODUCTION, "INSTANCE_PATH": str(tmp_path / "production")})
+
+
+@pytest.fixture
+def production_admin(production_app):
+    """(username, password) of an admin made with `flask create-admin` on the production app."""
+    username, password = PRODUCTION_ADMIN
+    result = production_app.test_cli_runner().invoke(args=["create-admin", username], input=f"{password}\n{password}\n")
+    assert result.exit_code == 0, result.output
+    return username, password
 
 
 @pytest.fixture
@@ -113,17 +128,38 @@ def provider_client(provider_app):
 
 
 class ServerThread(threading.Thread):
-    """A WSGI app served on loopback from a thread, for as long as the test session runs."""
+    """A WSGI app served on a loopback address from a thread, for as long as the test session runs."""
 
-    def __init__(self, app, port):
+    def __init__(self, app, port, address="127.0.0.1"):
         super().__init__(daemon=True)
-        self.server = make_server("127.0.0.1", port, app, threaded=True)
+        self.server = make_server(address, port, app, threaded=True)
 
     def run(self):
         self.server.serve_forever()
 
     def stop(self):
         self.server.shutdown()
+
+
+class Received:
+    """WSGI middleware: the headers of each request as the server received them (httpbin's idea).
+
+    Browser tests read what Chromium really sent (Cookie, Sec-Fetch-Site), not what a page claims.
+    """
+
+    def __init__(self, app):
+        self.app = app
+        self.requests = deque(maxlen=500)
+
+    def __call__(self, environ, start_response):
+        self.requests.append((environ.get("QUERY_STRING", ""), Headers(EnvironHeaders(environ).items())))
+        return self.app(environ, start_response)
+
+    def headers(self, marker):
+        """The headers of the one request whose query string carries `marker`."""
+        found = [headers for query, headers in self.requests if marker in query]
+        assert len(found) == 1, f"{len(found)} requests carried {marker!r}"
+        return found[0]
 
 
 @dataclass
@@ -135,42 +171,80 @@ class LiveServers:
     app: object
     provider: object
     replica: object
+    # What each party's server received, by party name ("app", "provider", "replica", "attacker").
+    received: dict = field(default_factory=dict)
+    # The contract's fallback origin of the attacker, http://[::1]:<port> (None without IPv6).
+    attacker_fallback_url: str | None = None
 
 
 def start_live_servers(base, **app_overrides):
-    """The four origins of the contract, on free ports, with the contract's host names."""
-    from run import origins_on_free_ports
+    """The four origins of the contract, on free ports, with the contract's host names.
+
+    Each is served where `make run` serves it (run.loopback_address); the attacker's site is
+    also served on [::1], its fallback origin, where this machine has IPv6.
+    """
+    from attacker import create_app as create_attacker
+    from run import loopback_address, origins_on_free_ports
 
     urls = origins_on_free_ports()
-    ports = {name: urlsplit(urls[name.upper() + "_URL"]).port for name in ("app", "provider", "replica", "attacker")}
-    from attacker import create_app as create_attacker
-
     instance = base / "instance"
-    app = create_app(app_config(instance, **urls, **app_overrides))
-    replica = create_app(app_config(instance, **urls, INSTANCE_NAME="replica", **app_overrides))
-    provider = create_provider(provider_config(base / "provider-instance", **urls))
-    attacker = create_attacker(urls)
-    threads = [
-        ServerThread(app, ports["app"]),
-        ServerThread(provider, ports["provider"]),
-        ServerThread(replica, ports["replica"]),
-        ServerThread(attacker, ports["attacker"]),
-    ]
+    apps = {
+        "app": create_app(app_config(instance, **urls, **app_overrides)),
+        "replica": create_app(app_config(instance, **urls, INSTANCE_NAME="replica", **app_overrides)),
+        "provider": create_provider(provider_config(base / "provider-instance", **urls)),
+        "attacker": create_attacker(urls),
+    }
+    received = {name: Received(app) for name, app in apps.items()}
+    threads = []
+    for name in apps:
+        url = urls[name.upper() + "_URL"]
+        threads.append(ServerThread(received[name], urlsplit(url).port, loopback_address(url)))
+    fallback, port = None, urlsplit(urls["ATTACKER_URL"]).port
+    try:
+        threads.append(ServerThread(received["attacker"], port, "::1"))
+        fallback = f"http://[::1]:{port}"
+    except OSError:  # no IPv6 loopback here, or that port is taken on it
+        pass
     for thread in threads:
         thread.start()
     servers = LiveServers(
-        urls["APP_URL"], urls["PROVIDER_URL"], urls["REPLICA_URL"], urls["ATTACKER_URL"], app, provider, replica
+        urls["APP_URL"],
+        urls["PROVIDER_URL"],
+        urls["REPLICA_URL"],
+        urls["ATTACKER_URL"],
+        apps["app"],
+        apps["provider"],
+        apps["replica"],
+        received,
+        fallback,
     )
     return servers, threads
+
+
+def resolve_localhost_names(getaddrinfo):
+    """socket.getaddrinfo that resolves *.localhost to 127.0.0.1, as browsers do (RFC 6761).
+
+    Python's resolver here does not know attacker.localhost; with this, a test's HTTP client
+    connects to 127.0.0.1 and still sends `Host: attacker.localhost:<port>`.
+    """
+
+    def resolve(host, *args, **kwargs):
+        if isinstance(host, str) and host.endswith(".localhost"):
+            host = "127.0.0.1"
+        return getaddrinfo(host, *args, **kwargs)
+
+    return resolve
 
 
 @pytest.fixture(scope="session")
 def live(tmp_path_factory):
     """All four origins, started once for the session."""
-    servers, threads = start_live_servers(tmp_path_factory.mktemp("live"))
-    yield servers
-    for thread in threads:
-        thread.stop()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket, "getaddrinfo", resolve_localhost_names(socket.getaddrinfo))
+        servers, threads = start_live_servers(tmp_path_factory.mktemp("live"))
+        yield servers
+        for thread in threads:
+            thread.stop()
 
 
 # --- Redis: a real redis-server on a free port -------------------------------------------

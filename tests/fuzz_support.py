@@ -1,6 +1,8 @@
 """Shared pieces of the bad-input tests: every endpoint of an app, and garbage of every shape."""
 
 import hashlib
+import sqlite3
+from contextlib import closing
 
 from hypothesis import strategies as st
 from werkzeug.routing import BuildError
@@ -30,6 +32,66 @@ tokens = st.one_of(
 )
 
 
+# --- The shapes of HDR-7 -----------------------------------------------------------------
+
+
+def nested(depth, shape):
+    """JSON (or what starts like it) nested `depth` deep: what a recursive parser chokes on."""
+    if shape == "arrays":
+        return "[" * depth + "]" * depth
+    if shape == "objects":
+        return '{"a":' * depth + "1" + "}" * depth
+    if shape == "mixed":
+        return '[{"a":' * (depth // 2) + "null" + "}]" * (depth // 2)
+    if shape == "in a field":
+        return '{"username": ' + "[" * depth + "]" * depth + ', "password": "x", "token": "x", "cookie": "x"}'
+    return "[" * depth  # never closed
+
+
+deep_json = st.builds(
+    nested,
+    st.integers(min_value=33, max_value=5000),
+    st.sampled_from(["arrays", "objects", "mixed", "in a field", "unclosed"]),
+)
+
+# Valid JSON syntax, yet not text: an escaped surrogate with no partner (RFC 8259 §8.2).
+lone_surrogates = st.builds(
+    lambda field, code: '{"%s": "\\u%04x", "password": "x"}' % (field, code),  # noqa: UP031 (JSON braces)
+    st.sampled_from(["username", "password", "token", "cookie", "refresh_token", "kid", "alg", "note"]),
+    st.integers(min_value=0xD800, max_value=0xDFFF),
+)
+
+# NUL and the other C0 controls, DEL, and the C1 controls, amid ordinary text.
+control_chars = st.characters(min_codepoint=0, max_codepoint=0x1F) | st.sampled_from(["\x7f", "\x85", "\u2028"])
+with_controls = st.builds(
+    lambda before, controls, after: before + controls + after,
+    st.text(max_size=20),
+    st.text(alphabet=control_chars, min_size=1, max_size=8),
+    st.text(max_size=20),
+)
+
+# A 300-character file name is too long for the OS; a path thousands of folders deep too.
+long_segment = st.builds(
+    lambda char, n: char * n, st.sampled_from(["a", "Z", "9", "-", ".", "%", "é", "_"]), st.integers(300, 5000)
+)
+deep_path = st.builds(
+    lambda segment, n: "/".join([segment] * n),
+    st.sampled_from(["a", "..", ".", "x.py", "", "a b"]),
+    st.integers(50, 3000),
+)
+
+# Header floods: many headers, or one huge value where the app looks (cookies, tokens, Accept).
+flood_names = st.sampled_from(
+    ["HTTP_COOKIE", "HTTP_AUTHORIZATION", "HTTP_ACCEPT", "HTTP_USER_AGENT", "HTTP_ORIGIN", "HTTP_X_CSRF_TOKEN"]
+)
+flood_values = st.builds(
+    lambda prefix, char, n: prefix + char * n,
+    st.sampled_from(["", "Bearer ", "session=", "Basic ", "text/html,", "capture"]),
+    st.sampled_from(["a", "=", ";", ",", " ", "\t", "é"]),
+    st.integers(min_value=8 * 1024, max_value=64 * 1024),
+)
+
+
 def endpoints(app):
     """(rule, methods) for every route but static files."""
     found = []
@@ -55,19 +117,41 @@ def path_for(app, rule, value):
 
 
 def assert_handled(response):
-    """Bad input gets an answer below 500 and never a traceback."""
+    """Bad input gets an answer below 500, never a traceback, and an error keeps the security headers."""
     body = response.get_data(as_text=True)
     assert response.status_code < 500, f"{response.status_code}: {body[:300]}"
     assert "Traceback (most recent call last)" not in body
+    if response.status_code >= 400:
+        for name in ("Content-Security-Policy", "X-Content-Type-Options"):
+            assert name in response.headers, f"a {response.status_code} without {name}: {body[:200]}"
+        assert "no-store" in response.headers.get("Cache-Control", ""), f"a {response.status_code} without no-store"
 
 
 def fingerprint(database_path, tables):
     """A digest of the rows of some tables: equal before and after means nothing changed."""
-    import sqlite3
-
     digest = hashlib.sha256()
-    with sqlite3.connect(database_path) as connection:
-        for table in tables:
-            for row in connection.execute(f"SELECT * FROM {table} ORDER BY 1"):  # noqa: S608 (our table names)
-                digest.update(repr(row).encode())
+    for table, rows in stored_rows(database_path, tables).items():
+        digest.update(repr((table, rows)).encode())
     return digest.hexdigest()
+
+
+def stored_rows(database_path, tables):
+    """{table: its rows, sorted}, read from the file as another process would see it."""
+    with closing(sqlite3.connect(f"file:{database_path}?mode=ro", uri=True, timeout=15)) as connection:
+        return {
+            table: sorted(map(repr, connection.execute(f"SELECT * FROM {table}")))  # noqa: S608 (our table names)
+            for table in tables
+        }
+
+
+def assert_nothing_lost(before, after, may_grow=()):
+    """Every row stored before is still there, unchanged; only tables in `may_grow` gained rows.
+
+    (Anonymous visitors get a session record when a page gives them a CSRF token: new rows, but
+    none of the existing ones may change or go.)
+    """
+    for table, rows in before.items():
+        missing = sorted(set(rows) - set(after[table]))
+        assert not missing, f"{table}: {len(missing)} row(s) changed or lost, e.g. {missing[0][:200]}"
+        if table not in may_grow:
+            assert after[table] == rows, f"{table} gained {len(after[table]) - len(rows)} row(s)"

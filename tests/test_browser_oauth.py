@@ -93,7 +93,8 @@ def test_login_csrf_from_the_attackers_site_against_both_clients(page, live):
     expect(page.locator("[data-oauth-failure]")).to_contain_text("state")
     expect(page.locator('[data-whoami="oauth"]')).to_have_text("signed out")
 
-    # The naive client signs the victim in as the attacker.
+    # The naive client signs the victim in to itself as the attacker; the real app, never (LAB-3).
     page.go_back()
     page.locator("#claim-naive").click()
-    expect(page.locator('[data-whoami="oauth"]')).to_have_text("bob")
+    expect(page.locator("[data-naive-whoami]")).to_have_text("bob")
+    expect(page.locator('[data-whoami="oauth"]')).to_have_text("signed out")

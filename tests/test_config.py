@@ -1,5 +1,6 @@
 """Configuration: generated development secrets, and production's refusals (JWT-2, HDR-5)."""
 
+import secrets
 import stat
 from pathlib import Path
 
@@ -73,12 +74,44 @@ def test_hdr_5_production_refuses_missing_secrets(tmp_path, monkeypatch):
 
 def test_hdr_5_production_refuses_the_articles_placeholder_secret(tmp_path, monkeypatch):
     with pytest.raises(config.UnsafeConfiguration, match="known default"):
-        production(tmp_path, monkeypatch, SECRET_KEY="YOUR_STRONG_SECRET_KEY", JWT_SECRET_KEY="j" * 43)
+        production(tmp_path, monkeypatch, SECRET_KEY="YOUR_STRONG_SECRET_KEY", JWT_SECRET_KEY=STRONG["JWT_SECRET_KEY"])
+
+
+# Long enough, and no secret at all: what people type when asked for "a long random string".
+PATTERNED = {
+    "one character": "a" * 32,
+    "two alternating": "ab" * 16,
+    "hex digits repeated": "0123456789abcdef" * 4,
+    "a word repeated": "wonderland" * 4,
+    "a sequence": "abcdefghijklmnopqrstuvwxyz012345",
+    "a keyboard row": "qwertyuiopasdfghjklzxcvbnm123456",
+    "a phrase made to look long": "MySuperSecretJWTKeyForProduction2024",
+}
+
+
+@pytest.mark.parametrize("secret", PATTERNED.values(), ids=PATTERNED)
+def test_hdr_5_production_refuses_a_long_secret_with_a_pattern(tmp_path, monkeypatch, secret):
+    with pytest.raises(config.UnsafeConfiguration, match="SECRET_KEY has a pattern"):
+        production(tmp_path, monkeypatch, SECRET_KEY=secret, JWT_SECRET_KEY=STRONG["JWT_SECRET_KEY"])
+
+
+@pytest.mark.parametrize("generate", [secrets.token_urlsafe, secrets.token_hex], ids=["token_urlsafe", "token_hex"])
+def test_hdr_5_production_starts_with_generated_secrets(tmp_path, monkeypatch, generate):
+    app = production(tmp_path, monkeypatch, SECRET_KEY=generate(32), JWT_SECRET_KEY=generate(32))
+    assert app.config["ENV_NAME"] == "production"
+
+
+def test_hdr_5_generated_secrets_always_pass_the_estimate():
+    """A thousand generated secrets of 256 bits: the estimate refuses none (no false alarm)."""
+    lowest = min(
+        config.estimated_bits(make(32)) for make in (secrets.token_urlsafe, secrets.token_hex) for _ in range(500)
+    )
+    assert lowest >= config.MIN_ESTIMATED_BITS
 
 
 def test_hdr_5_production_refuses_a_jwt_key_equal_to_the_secret_key(tmp_path, monkeypatch):
     with pytest.raises(config.UnsafeConfiguration, match="must differ"):
-        production(tmp_path, monkeypatch, SECRET_KEY="k" * 43, JWT_SECRET_KEY="k" * 43)
+        production(tmp_path, monkeypatch, SECRET_KEY=STRONG["SECRET_KEY"], JWT_SECRET_KEY=STRONG["SECRET_KEY"])
 
 
 def test_hdr_5_production_refuses_insecure_transport_for_authlib(tmp_path, monkeypatch):

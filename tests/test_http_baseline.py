@@ -31,7 +31,7 @@ def test_hdr_3_static_files_may_be_cached(client):
 
 
 def test_hdr_4_no_cors_headers_even_when_another_origin_asks(client):
-    response = client.get("/", headers={"Origin": "http://127.0.0.1:8003"})
+    response = client.get("/", headers={"Origin": "http://attacker.localhost:8003"})
     assert not [h for h in response.headers.keys() if h.lower().startswith("access-control-")]
 
 
@@ -76,7 +76,9 @@ def test_a_body_over_one_mebibyte_is_refused_with_413(client):
 
 def test_a_cross_site_form_post_is_refused(client):
     response = client.post(
-        "/signup", data={"username": "mallory", "password": "x" * 12}, headers={"Origin": "http://127.0.0.1:8003"}
+        "/signup",
+        data={"username": "mallory", "password": "x" * 12},
+        headers={"Origin": "http://attacker.localhost:8003"},
     )
     assert response.status_code == 400
     assert "Cross-site request refused" in response.get_data(as_text=True)

@@ -32,8 +32,20 @@ REAL_REASON = {
 }
 
 
+def bobs_tokens(client, attack):
+    """What the attacker brings to the workbench: bob's own pair from the real sign-in (LAB-3),
+    a 5-second one left to expire for "expired", and the published JWKS."""
+    lifetime = {"lifetime": 5} if attack == "expired" else {}
+    pair = client.post("/jwt/login", json={"username": "bob", "password": "thebuilder", **lifetime}).json
+    if attack == "expired":
+        exp = naive_jwt.parts(pair["access_token"])[1]["exp"]
+        time.sleep(max(0, exp - time.time()) + 0.05)
+    jwks = client.get("/jwt/.well-known/jwks.json").json
+    return {"access_token": pair["access_token"], "refresh_token": pair["refresh_token"], "jwks": jwks}
+
+
 def forge(client, attack, **extra):
-    response = client.post("/vulnerable/jwt/forge", json={"attack": attack, **extra})
+    response = client.post("/vulnerable/jwt/forge", json={"attack": attack, **bobs_tokens(client, attack), **extra})
     assert response.status_code == 200, response.json
     return response.json
 

@@ -418,7 +418,9 @@ def test_jwt_8_cookie_post_with_wrong_csrf_value_rejected(client):
 
 def test_jwt_8_cross_site_form_post_rejected_by_the_double_submit_check(client):
     cookie_login(client)
-    response = client.post("/jwt/cookie/logout", data={"anything": "1"}, headers={"Origin": "http://127.0.0.1:8003"})
+    response = client.post(
+        "/jwt/cookie/logout", data={"anything": "1"}, headers={"Origin": "http://attacker.localhost:8003"}
+    )
     assert response.status_code == 401
     assert response.json["error"] == "Missing CSRF token"
 

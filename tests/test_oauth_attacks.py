@@ -2,6 +2,7 @@
 real client and provider, run for real over HTTP by the bench's own runners."""
 
 import re
+import secrets
 
 import pytest
 import requests
@@ -58,7 +59,10 @@ def test_login_csrf_the_attackers_code_lands_in_the_victims_naive_session_only(b
     assert 'data-whoami="oauth">signed out<' in victim.page("/oauth/").text
     naive = victim.http.get(links["naive"], allow_redirects=False)
     assert naive.status_code == 302
-    assert 'data-whoami="oauth">bob<' in victim.page("/oauth/").text
+    # The naive client believes the victim is bob; the real app (LAB-3) still names nobody.
+    assert victim.page("/vulnerable/oauth/protected").json()["user"] == "bob"
+    assert 'data-whoami="oauth">signed out<' in victim.page("/oauth/").text
+    assert victim.page("/oauth/protected").status_code == 401
 
 
 def test_the_attacker_page_offers_only_links_into_the_app(live):
@@ -79,11 +83,12 @@ def test_the_naive_provider_accepts_plain_pkce_the_real_metadata_does_not_advert
 def test_production_registers_no_naive_twin(tmp_path, monkeypatch):
     from provider import create_app
 
-    monkeypatch.setenv("PROVIDER_SECRET_KEY", "p" * 40)
+    # Secrets production accepts (HDR-5 refuses low-entropy ones such as 40 x "p").
+    monkeypatch.setenv("PROVIDER_SECRET_KEY", secrets.token_urlsafe(32))
     from provider.settings import new_signing_key
 
     monkeypatch.setenv("PROVIDER_SIGNING_KEY", new_signing_key())
-    monkeypatch.setenv("BUILTIN_CLIENT_SECRET", "s" * 40)
+    monkeypatch.setenv("BUILTIN_CLIENT_SECRET", secrets.token_urlsafe(32))
     monkeypatch.setenv("PROVIDER_URL", "https://id.example.org")
     monkeypatch.delenv("AUTHLIB_INSECURE_TRANSPORT", raising=False)
     app = create_app({"ENV_NAME": "production", "INSTANCE_PATH": str(tmp_path / "p")})

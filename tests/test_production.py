@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PRODUCTION
+from tests.conftest import PRODUCTION, PRODUCTION_ADMIN
 
 ROOT = Path(__file__).resolve().parent.parent
 ORIGINS = {"APP_URL": PRODUCTION["APP_URL"], "PROVIDER_URL": PRODUCTION["PROVIDER_URL"]}
@@ -16,11 +16,17 @@ STRONG = {"SECRET_KEY": PRODUCTION["SECRET_KEY"], "JWT_SECRET_KEY": PRODUCTION["
 
 def serve_entry_point(target, **env):
     """Import `wsgi:<target>` as gunicorn does for `make serve`, in a clean process."""
+    return in_production([sys.executable, "-c", f"import wsgi; wsgi.{target}"], **env)
+
+
+def in_production(command, input=None, **env):
+    """Run a command as the operator would, with `make serve`'s environment, in a clean process."""
     clean = {k: v for k, v in os.environ.items() if k not in {"AUTHLIB_INSECURE_TRANSPORT", "SECRET_KEY"}}
     return subprocess.run(
-        [sys.executable, "-c", f"import wsgi; wsgi.{target}"],
+        command,
         cwd=ROOT,
         env=clean | {"APP_ENV": "production", "APP_INSTANCE_PATH": env.pop("instance")} | env,
+        input=input,
         capture_output=True,
         text=True,
         timeout=60,
@@ -38,15 +44,24 @@ def test_hdr_5_make_serve_starts_with_strong_secrets(tmp_path):
     assert done.returncode == 0, done.stderr
 
 
+def test_hdr_6_flask_create_admin_makes_the_first_admin_as_the_readme_says(tmp_path):
+    username, password = PRODUCTION_ADMIN
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi", "create-admin", username]
+    done = in_production(flask, input=f"{password}\n{password}\n", instance=str(tmp_path), **ORIGINS, **STRONG)
+    assert done.returncode == 0, done.stderr
+    assert f"Created the admin account {username}" in done.stdout
+
+
 def test_hdr_5_production_runs_with_debug_off(production_app):
     assert production_app.debug is False
 
 
-def test_hdr_1_production_session_cookie_is_secure_on_the_wire(production_app):
+def test_hdr_1_production_session_cookie_is_secure_on_the_wire(production_app, production_admin):
+    username, password = production_admin
     client = production_app.test_client()
     response = client.post(
         "/session/login",
-        json={"username": "alice", "password": "wonderland"},
+        json={"username": username, "password": password},
         base_url=PRODUCTION["APP_URL"],
     )
     cookie = next(v for k, v in response.headers.items() if k == "Set-Cookie" and v.startswith("session="))

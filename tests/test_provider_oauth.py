@@ -1,5 +1,6 @@
 """The built-in provider's controls, AS-1 to AS-9 (docs/security-checklist.md), in-process."""
 
+import secrets
 import time
 
 import pytest
@@ -504,7 +505,7 @@ def test_pw_3_provider_login_is_throttled(tmp_path):
 
     from provider import create_app
 
-    app = create_app(provider_config(tmp_path / "p", RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute"))
+    app = create_app(provider_config(tmp_path / "p", RATELIMIT_ENABLED=True, LOGIN_FAILURES_PER_ACCOUNT="3 per minute"))
     flow = ProviderFlow(app.test_client())
     responses = [flow.login(password="wrong") for _ in range(4)]
     assert [r.status_code for r in responses] == [401, 401, 401, 429]
@@ -516,7 +517,9 @@ def test_pw_3_throttling_one_provider_leaves_another_alone(tmp_path, provider_cl
 
     from provider import create_app
 
-    throttled = create_app(provider_config(tmp_path / "p", RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="1 per minute"))
+    throttled = create_app(
+        provider_config(tmp_path / "p", RATELIMIT_ENABLED=True, LOGIN_FAILURES_PER_ACCOUNT="1 per minute")
+    )
     ProviderFlow(throttled.test_client()).login()
     assert [ProviderFlow(provider_client).login().status_code for _ in range(3)] == [302, 302, 302]
 
@@ -526,7 +529,7 @@ def test_pw_3_provider_token_endpoint_is_throttled(tmp_path):
 
     from provider import create_app
 
-    app = create_app(provider_config(tmp_path / "p", RATELIMIT_ENABLED=True, TOKEN_RATE_LIMIT="3 per minute"))
+    app = create_app(provider_config(tmp_path / "p", RATELIMIT_ENABLED=True, TOKEN_FAILURES_PER_ADDRESS="3 per minute"))
     client = app.test_client()
     statuses = [client.post("/token", data={"grant_type": "password"}).status_code for _ in range(4)]
     assert statuses[:3] == [401, 401, 401] or statuses[:3] == [400, 400, 400]
@@ -667,9 +670,9 @@ def test_hdr_5_provider_production_refuses_unsafe_settings(tmp_path, monkeypatch
     from provider.settings import UnsafeProviderConfiguration
 
     good = {
-        "PROVIDER_SECRET_KEY": "p" * 40,
+        "PROVIDER_SECRET_KEY": secrets.token_urlsafe(32),
         "PROVIDER_SIGNING_KEY": signing_key_pem,
-        "BUILTIN_CLIENT_SECRET": "s" * 40,
+        "BUILTIN_CLIENT_SECRET": secrets.token_urlsafe(32),
         "PROVIDER_URL": "https://id.example.org",
     }
     monkeypatch.delenv("AUTHLIB_INSECURE_TRANSPORT", raising=False)
@@ -684,9 +687,9 @@ def test_hdr_1_provider_production_sets_secure_cookies_and_hsts(tmp_path, monkey
 
     monkeypatch.delenv("AUTHLIB_INSECURE_TRANSPORT", raising=False)
     for name, value in {
-        "PROVIDER_SECRET_KEY": "p" * 40,
+        "PROVIDER_SECRET_KEY": secrets.token_urlsafe(32),
         "PROVIDER_SIGNING_KEY": signing_key_pem,
-        "BUILTIN_CLIENT_SECRET": "s" * 40,
+        "BUILTIN_CLIENT_SECRET": secrets.token_urlsafe(32),
         "PROVIDER_URL": "https://id.example.org",
     }.items():
         monkeypatch.setenv(name, value)

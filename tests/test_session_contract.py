@@ -137,14 +137,14 @@ def test_logout_as_a_bodiless_post_works_for_outside_clients(client):
 
 def test_a_cross_site_form_post_is_refused(client):
     login(client)
-    response = client.post("/session/note", data={"note": "hi"}, headers={"Origin": "http://127.0.0.1:8003"})
+    response = client.post("/session/note", data={"note": "hi"}, headers={"Origin": "http://attacker.localhost:8003"})
     assert response.status_code == 400
     assert client.get("/session/lab/record").get_json()["record"]["data"].get("note") is None
 
 
 def test_a_cross_site_logout_is_refused(client):
     login(client)
-    response = client.post("/session/logout", data={}, headers={"Origin": "http://127.0.0.1:8003"})
+    response = client.post("/session/logout", data={}, headers={"Origin": "http://attacker.localhost:8003"})
     assert response.status_code == 400
     assert client.get("/session/admin").status_code == 200
 

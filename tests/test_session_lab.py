@@ -143,7 +143,7 @@ def test_ses_3_naive_twin_cookie_lacks_httponly_and_is_samesite_none(client):
 def test_naive_twin_note_accepts_a_cross_site_post_real_note_refuses_it(client):
     naive_login(client)
     login(client)
-    attacker = {"Origin": "http://127.0.0.1:8003"}
+    attacker = {"Origin": "http://attacker.localhost:8003"}
     naive = client.post("/vulnerable/session/note?cookie=none", data={"note": "forged"}, headers=attacker)
     real = client.post("/session/note", data={"note": "forged"}, headers=attacker)
     assert naive.status_code == 200 and "forged" in naive.get_data(as_text=True)

@@ -14,9 +14,14 @@ and the other hold. Its mistakes, each one a real-world CVE class:
 
 The second half of the module is the attacker's workbench: it forges the tokens the lab sends.
 None of this is registered in production (vulnerable/__init__.py, config.ProductionConfig).
+
+What it never does (LAB-3): reach the real app's state. Its accounts are the twins' own
+(vulnerable/accounts.py), its keys are its own, and the workbench edits only tokens the attacker
+brings: it never signs in to, signs with or writes anything of the real JWT demo.
 """
 
 import base64
+import binascii
 import hashlib
 import hmac
 import json
@@ -26,7 +31,11 @@ from pathlib import Path
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from bodies import json_object
+
+from . import accounts
 
 bp = Blueprint("naive_jwt", __name__, url_prefix="/vulnerable/jwt")
 
@@ -37,7 +46,6 @@ PUBLIC_PEM = RSA_KEY.public_key().public_bytes(
     serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
 )
 NAIVE_KEYS = {"naive-hs": WEAK_SECRET.encode(), "naive-rs": PUBLIC_PEM}
-USERS = {"alice": "admin", "bob": "user"}
 
 
 def b64(data):
@@ -101,18 +109,20 @@ def naive_claims():
 
 
 def issue(username, token_type="access", lifetime=900):
-    """A token of the naive server, signed with its weak secret."""
+    """A token of the naive server for one of the twins' own accounts, signed with its weak secret."""
     now = int(time.time())
-    payload = {"sub": username, "role": USERS[username], "type": token_type, "iat": now, "exp": now + lifetime}
+    role = accounts.find(username).role
+    payload = {"sub": username, "role": role, "type": token_type, "iat": now, "exp": now + lifetime}
     return encode({"alg": "HS256", "typ": "JWT", "kid": "naive-hs"}, payload, WEAK_SECRET.encode())
 
 
+# LAB-3: the naive server knows only the twins' own accounts (vulnerable/accounts.py), never
+# the real `users` table: a name that exists only in the real app is unknown here.
 @bp.post("/login")
 def login():
-    """Sign in to the naive server (same demo accounts; the password is not the point here)."""
-    data = request.get_json(silent=True) or {}
-    username = data.get("username") if isinstance(data, dict) else None
-    if username not in USERS:
+    """Sign in to the naive server (the twins' own demo accounts; the password is not the point here)."""
+    username = json_object().get("username")
+    if accounts.find(username) is None:
         return jsonify(error="unknown user"), 401
     return jsonify(access_token=issue(username), refresh_token=issue(username, "refresh", 7 * 24 * 3600))
 
@@ -221,12 +231,14 @@ def forge(attack, naive_token, real_token, real_refresh, real_public=None, forei
         mine = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         numbers = mine.public_key().public_numbers()
         jwk = {"kty": "RSA", "e": b64(numbers.e.to_bytes(3, "big")), "n": b64(numbers.n.to_bytes(256, "big"))}
-        header = {"alg": "RS256", "typ": "JWT", "jwk": jwk, "jku": "http://127.0.0.1:8003/jwks.json"}
+        jku = current_app.config["ATTACKER_URL"] + "/jwks.json"
+        header = {"alg": "RS256", "typ": "JWT", "jwk": jwk, "jku": jku}
         return encode(header, as_admin(np_), mine), encode({**header, "kid": rh.get("kid")}, as_admin(rp), mine), notes
     if attack == "expired":
-        # A token captured an hour ago: the naive server signed it; so did the real one.
+        # A token captured earlier, its exp now past: the naive server signed it, and the real
+        # one signed the attacker's own (which the attacker let expire before bringing it).
         stale = {**np_, "iat": int(time.time()) - 3600, "exp": int(time.time()) - 2700}
-        return encode(nh, stale, WEAK_SECRET.encode()), None, notes
+        return encode(nh, stale, WEAK_SECRET.encode()), real_token, notes
     if attack == "refresh-as-access":
         return issue(np_["sub"], "refresh"), real_refresh, notes
     if attack == "foreign-token":
@@ -256,37 +268,76 @@ EXPLAIN = {
 ATTACKS = tuple(EXPLAIN)
 
 
+# LAB-3: the workbench holds no account and no key of the real app. The attacker (bob, an
+# ordinary user) signs in at the real POST /jwt/login with his own password, through its
+# throttle, like anybody else, and brings that pair here (with the published JWKS when he wants
+# the real public key). The workbench only edits what he brought: it never calls the real
+# authenticate(), never signs with the real keyring and never writes the real refresh families
+# or blocklist. Each token aimed at the real verifier is one the real app issued to bob, or
+# bob's own edit of it; nothing here mints a real token for anyone.
 @bp.post("/forge")
 def forge_route():
-    """Forge one attack's tokens: one aimed at the naive verifier, one at the real verifier.
+    """Forge one attack's tokens from the attacker's own: one for the naive verifier, one for the real.
 
-    The attacker is bob (a real, low-privilege account): he signs in to both servers with his own
-    password, then edits his tokens to claim the admin role.
+    Send {"attack": ..., "access_token": ..., "refresh_token": ...}: bob's pair from POST /jwt/login.
+    Also "jwks" (GET /jwt/.well-known/jwks.json) for alg-confusion, "token" for foreign-token, and,
+    for expired, an access token whose exp has passed (sign in with "lifetime": 5, then wait).
     """
-    from blueprints.jwt import families, keys, tokens
-    from models import authenticate
-
-    data = request.get_json(silent=True)
-    data = data if isinstance(data, dict) else {}
+    data = json_object()
     attack = data.get("attack")
     if attack not in ATTACKS:
         return jsonify(error=f"attack must be one of {', '.join(ATTACKS)}"), 400
-    foreign = data.get("token")
-    if attack == "foreign-token" and not (isinstance(foreign, str) and foreign.count(".") == 2):
+    access, refresh, foreign = (attackers_token(data.get(name)) for name in ("access_token", "refresh_token", "token"))
+    if access is None:
+        return jsonify(error="sign in as bob at POST /jwt/login first, and send the access_token you got"), 400
+    if attack == "refresh-as-access" and refresh is None:
+        return jsonify(error="send bob's refresh_token too (from the same sign-in)"), 400
+    if attack == "foreign-token" and foreign is None:
         return jsonify(error="paste a token from elsewhere (the OAuth lab's id_token) first"), 400
-    bob = authenticate("bob", "thebuilder")
-    if bob is None:
-        return jsonify(error="the demo account bob is missing or its password was changed"), 409
-    family = families.start()
-    real = tokens.issue_pair(bob, family)
-    rsa_keys = [k for k in keys.all_keys() if k.alg == "RS256" and k.retired_at is None]
-    real_public = (rsa_keys[0].kid, keys.public_pem(rsa_keys[0]).encode()) if rsa_keys else None
+    if attack == "expired" and not has_expired(access):
+        return jsonify(error="this access token has not expired yet: sign in with a 5 s lifetime and wait"), 400
     naive_token, real_token, notes = forge(
-        attack, issue("bob"), real["access_token"], real["refresh_token"], real_public, foreign
+        attack, issue("bob"), access, refresh, published_rsa_key(data.get("jwks"), access), foreign
     )
-    if attack == "expired":
-        real_token, _ = tokens.issue(bob, "access", family, seconds=-900)  # as if captured 15 min ago
     # Attacks on the role go to /admin; the others only need any valid token (/protected).
     target = "protected" if attack in {"expired", "refresh-as-access", "foreign-token"} else "admin"
     notes = {"why": EXPLAIN[attack], **notes}
     return jsonify(attack=attack, target=target, naive_token=naive_token, real_token=real_token, notes=notes)
+
+
+# What the attacker brings is attacker input like any other: a malformed token, a header that is
+# a list, nesting thousands deep or a JWKS with impossible numbers is a 400, never a 500.
+UNREADABLE = (ValueError, TypeError, KeyError, AttributeError, binascii.Error, RecursionError)
+
+
+def attackers_token(value):
+    """A token the attacker brought, if it has a JSON object for header and payload; else None."""
+    if not isinstance(value, str) or len(value) > 8192 or value.count(".") != 2:
+        return None
+    try:
+        header, payload, signature = parts(value)
+        unb64(signature)
+    except UNREADABLE:
+        return None
+    return value if isinstance(header, dict) and isinstance(payload, dict) else None
+
+
+def has_expired(token):
+    exp = parts(token)[1].get("exp")
+    return isinstance(exp, int | float) and not isinstance(exp, bool) and exp <= time.time()
+
+
+def published_rsa_key(jwks, token):
+    """(kid, PEM) of the RSA key the token names in a JWKS the attacker fetched, or None."""
+    keys = jwks.get("keys") if isinstance(jwks, dict) else None
+    kid = parts(token)[0].get("kid")
+    for jwk in keys if isinstance(keys, list) else []:
+        if not (isinstance(jwk, dict) and jwk.get("kty") == "RSA" and jwk.get("kid") == kid):
+            continue
+        try:
+            e, n = (int.from_bytes(unb64(jwk[name]), "big") for name in ("e", "n"))
+            public = rsa.RSAPublicNumbers(e, n).public_key()
+        except UNREADABLE:
+            return None
+        return kid, public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return None

@@ -5,6 +5,10 @@ PKCE, an id_token read without checking its signature, audience or nonce, and a 
 parameter followed wherever it points. Each FLAW below has its fix in blueprints/oauth/.
 It talks to the naive twin of the provider (provider/naive_provider.py). The attack bench
 (vulnerable/oauth_bench.py) sends the same attacks to this twin and to the real client.
+
+What it never does (LAB-3): sign anyone in to the real app. Whom it believes lives under its own
+session key (NAIVE_STATE), which no real view reads; the real identity key, `oauth_identity`,
+is written only by the real client after state, PKCE, the id_token and userinfo all held.
 """
 
 import base64
@@ -12,11 +16,33 @@ import json
 from urllib.parse import urlencode
 
 import requests
-from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask import Blueprint, current_app, jsonify, redirect, request, session, url_for
 
 import config
 
 bp = Blueprint("naive_oauth", __name__, url_prefix="/vulnerable/oauth")
+
+# LAB-3: everything this twin keeps, under one key of its own in the visitor's session. Never
+# `oauth_identity`, which the real /oauth/protected and the page header trust: a naive callback
+# that wrote it let an attacker's unused callback URL, opened by a victim, sign the victim in
+# to the real app as the attacker (a login CSRF around the real client's state and PKCE).
+NAIVE_STATE = "naive_oauth_twin"
+
+
+def naive_state():
+    """This twin's own state in the session: where to go next, and whom it believes."""
+    state = session.get(NAIVE_STATE)
+    return dict(state) if isinstance(state, dict) else {}
+
+
+def save_naive_state(**changes):
+    session[NAIVE_STATE] = {**naive_state(), **changes}  # reassigned, so the store sees it
+
+
+def naive_identity():
+    """Whom the naive client believes this browser to be, or None."""
+    identity = naive_state().get("identity")
+    return identity if isinstance(identity, dict) else None
 
 
 def naive_provider():
@@ -31,7 +57,9 @@ def callback_url():
 def login():
     """FLAW (OC-1, OC-2): no state, no PKCE, no nonce. FLAW (OC-5): `next` kept as given."""
     client_id, _ = config.builtin_client(current_app)
-    session["naive_next"] = request.args.get("next")
+    # Only a value no Location header can carry (a newline, a tab) is dropped: a 500 teaches nothing.
+    wanted = request.args.get("next", "")
+    save_naive_state(next=wanted if wanted.isprintable() and len(wanted) <= 2000 else None)
     query = urlencode(
         {"response_type": "code", "client_id": client_id, "redirect_uri": callback_url(), "scope": "openid profile"}
     )
@@ -57,15 +85,32 @@ def callback():
             timeout=5,
         )
         claims = read_id_token(response.json()["id_token"])
-    except (requests.RequestException, ValueError, KeyError, IndexError):
+    except (requests.RequestException, ValueError, KeyError, IndexError, TypeError, AttributeError, RecursionError):
         return "The naive client could not use this code.", 400
-    session["oauth_identity"] = {
-        "name": claims.get("preferred_username") or claims.get("sub"),
-        "sub": str(claims.get("sub")),
-        "provider": "naive twin",
-    }
+    if not isinstance(claims, dict):
+        return "The naive client could not use this code.", 400
+    # LAB-3: the naive client signs people in to itself only (NAIVE_STATE), never the real app.
+    identity = {"name": str(claims.get("preferred_username") or claims.get("sub")), "sub": str(claims.get("sub"))}
+    next_url = naive_state().get("next")
+    save_naive_state(identity={**identity, "provider": "naive twin"}, next=None)
     # FLAW (OC-5): wherever `next` said, even another site.
-    return redirect(session.pop("naive_next", None) or url_for("naive_oauth.bench"))
+    return redirect(next_url or url_for("naive_oauth.bench", _anchor="naive-whoami"))
+
+
+@bp.get("/protected")
+def protected():
+    """Anyone the naive client believes (its own sign-in: the real /oauth/protected never sees it)."""
+    identity = naive_identity()
+    if identity is None:
+        return jsonify(error="Nobody is signed in to the naive client in this browser."), 401
+    return jsonify(message="The naive client believes you are:", user=identity["name"], provider=identity["provider"])
+
+
+@bp.post("/logout")
+def logout():
+    """Forget whom the naive client believed (the real OAuth sign-in is not touched)."""
+    session.pop(NAIVE_STATE, None)
+    return redirect(url_for("naive_oauth.bench", _anchor="naive-whoami"))
 
 
 from . import oauth_bench  # noqa: E402, F401  (the bench's routes, on this blueprint)

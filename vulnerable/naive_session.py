@@ -8,6 +8,10 @@ Each flaw sits beside the line of the real code that avoids it:
 - Login keeps the id the visitor arrived with (fixation).   Real: a new id at login (SES-2).
 - The cookie is SameSite=None and has no HttpOnly.          Real: HttpOnly, SameSite=Lax (SES-3).
 - State changes need no CSRF token and no Origin check.     Real: security.check_cross_site_request.
+
+What it never does (LAB-3): touch the real app's state. Its accounts are its own
+(vulnerable/accounts.py), its sessions live in its own table under its own cookies, and the
+real session, its identity keys and the real `users` table are never read or written here.
 """
 
 from flask import Blueprint, jsonify, make_response, redirect, render_template, request, url_for
@@ -15,14 +19,20 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
-from models import authenticate
 from security import cross_site_allowed
+
+from .accounts import authenticate
 
 bp = Blueprint("naive_session", __name__, url_prefix="/vulnerable/session")
 
 # Two cookies with the same id, so the CSRF demo can compare SameSite=None with Lax.
 COOKIE_NONE = "naive_sid"
 COOKIE_LAX = "naive_sid_lax"
+
+# LAB-1, LAB-3: any visitor can plant a session here with one GET (that is the fixation demo),
+# and the twin's table lives in the app's database, so it keeps only the newest few: a loop
+# of planted ids cannot fill the real app's disk.
+KEEP_SESSIONS = 1000
 
 
 class NaiveSession(db.Model):
@@ -46,18 +56,32 @@ def adopt(sid):
     if record is None:
         record = NaiveSession(sid=sid)
         db.session.add(record)
+        forget_the_oldest()
         db.session.commit()
     return record
 
 
 def new_session():
     """FLAW: the next id is the last one plus one."""
-    record = NaiveSession()
-    db.session.add(record)
-    db.session.flush()
+    while True:
+        record = NaiveSession()
+        db.session.add(record)
+        db.session.flush()
+        # A visitor may have planted this very number (?sid=7): that id is theirs, so this
+        # row keeps no id and the count goes on (two sessions under one id would be a 500).
+        if find(str(record.seq)) is None:
+            break
     record.sid = str(record.seq)
+    forget_the_oldest()
     db.session.commit()
     return record
+
+
+def forget_the_oldest():
+    """Keep the newest KEEP_SESSIONS records (the counter still counts up: the flaw stays)."""
+    db.session.flush()
+    newest = db.session.scalar(db.select(db.func.max(NaiveSession.seq))) or 0
+    db.session.execute(db.delete(NaiveSession).where(NaiveSession.seq <= newest - KEEP_SESSIONS))
 
 
 def current(cookie=COOKIE_NONE):
@@ -81,6 +105,9 @@ def page():
     return with_cookies(response, record.sid) if planted else response
 
 
+# LAB-3: the twin checks passwords against its own two demo accounts, never the real table:
+# this login is unthrottled on purpose (so is everything here), and an unthrottled sign-in
+# that asked models.authenticate() would let anyone guess real users' passwords at full speed.
 @bp.post("/login")
 @cross_site_allowed
 def login():

@@ -3,6 +3,10 @@
 Each attack is run for real, over HTTP, twice: against the naive twins (vulnerable/naive_oauth.py
 and provider/naive_provider.py) and against the real client and provider. A scripted browser
 (requests) plays the victim and the attacker; the page shows what each side did and got.
+
+LAB-3: the bench reaches the real side only as a browser or a client would, over HTTP and
+through the front doors (the real sign-in page and its throttle, the real token endpoint). Its
+results live under its own session key (BENCH_RESULTS), never beside the real client's state.
 """
 
 import base64
@@ -20,9 +24,11 @@ import config
 from blueprints.oauth import providers
 from blueprints.oauth.client import remote
 from blueprints.oauth.dance import check_id_token
+from errors import error_response
 
-from .naive_oauth import bp, read_id_token
+from .naive_oauth import bp, naive_identity, read_id_token
 
+BENCH_RESULTS = "naive_oauth_bench"
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 PASSWORDS = {"alice": "wonderland", "bob": "thebuilder"}
 
@@ -53,7 +59,7 @@ ATTACKS = (
     (
         "id-token",
         "A forged or foreign id_token",
-        "An id_token for another app, an unsigned one, one signed by the attacker.",
+        "An id_token for another app, an unsigned one, a genuine one from another sign-in, an edited one.",
     ),
     (
         "open-redirect",
@@ -86,9 +92,16 @@ class Browser:
         return self.http.post(response.url, data=data, allow_redirects=False, timeout=10)
 
     def signed_in_as(self):
-        page = self.get(current_app.config["APP_URL"] + "/oauth/").text
-        match = re.search(r'data-whoami="oauth">([^<]+)<', page)
-        return match.group(1) if match else None
+        """Whom the real app's OAuth sign-in names in this browser (its /oauth/protected), or None."""
+        return self.whoami("/oauth/protected")
+
+    def naive_client_believes(self):
+        """Whom the naive client believes this browser to be (its own sign-in), or None."""
+        return self.whoami("/vulnerable/oauth/protected")
+
+    def whoami(self, path):
+        response = self.get(app_url(path))
+        return response.json().get("user") if response.status_code == 200 else None
 
 
 def csrf(html):
@@ -137,12 +150,13 @@ def run_code_injection():
     attacker = Browser()
     code = query(stolen_naive_callback())["code"]
     attacker.get(app_url(f"/vulnerable/oauth/callback?code={code}"))
-    who = attacker.signed_in_as()
+    who = attacker.naive_client_believes()
     naive = outcome(
         who == "alice",
         f"Stolen code from alice's redirect: {code[:8]}…",
         "The attacker opens the naive callback with it, in the attacker's own browser.",
-        f"The attacker's browser is now signed in as: {who}.",
+        f"The naive client now believes the attacker's browser is: {who}.",
+        f"(The real app, asked at /oauth/protected, names: {attacker.signed_in_as()}: the twin signs nobody in there.)",
     )
     stolen = query(stolen_real_callback())
     attacker = Browser()
@@ -162,7 +176,7 @@ def run_code_injection():
 
 
 def attacker_redirect():
-    """http://localhost:8000@127.0.0.1:8003/...: starts with the app's origin, goes elsewhere."""
+    """http://localhost:8000@attacker.localhost:8003/...: starts with the app's origin, goes elsewhere."""
     attacker = urlsplit(current_app.config["ATTACKER_URL"]).netloc
     return f"{current_app.config['APP_URL']}@{attacker}/attack/oauth-stolen-code"
 
@@ -287,22 +301,59 @@ def run_plain_pkce():
     return {"naive": naive, "real": real}
 
 
+def genuine_id_token():
+    """A real id_token for this app, from a sign-in of alice's that was not this attempt.
+
+    Obtained as the app would obtain it (code, PKCE, client secret at the real /token); the
+    grant is revoked at once, so the bench leaves no live token of alice's behind.
+    """
+    answer, verifier = real_code(scope="openid profile")
+    client_id, secret = config.builtin_client(current_app)
+    tokens = redeem(provider_url("/token"), answer.get("code", ""), providers.redirect_uri(current_app), verifier)
+    tokens = tokens.json() if tokens.ok else {}
+    if tokens.get("refresh_token"):
+        requests.post(
+            provider_url("/revoke"),
+            data={"token": tokens["refresh_token"], "token_type_hint": "refresh_token"},
+            auth=(client_id, secret),
+            timeout=10,
+        )
+    return tokens.get("id_token")
+
+
+def unb64_json(segment):
+    return json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+
+
+def b64_json(value):
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+
 def forged_tokens():
-    """Three id_tokens that claim to be alice's, none of which this app should accept."""
+    """id_tokens that claim to be alice's, none of which this app should accept."""
+    # The naive provider signs with a key of its own (LAB-3), which the real provider never
+    # publishes: the real client cannot even find the key such a token names.
     foreign = requests.get(provider_url("/naive/id-token-for-another-app?username=alice"), timeout=10).json()[
         "id_token"
     ]
-    header, payload, _ = foreign.split(".")
-    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    none_header = base64.urlsafe_b64encode(b'{"alg":"none"}').rstrip(b"=").decode()
-    unsigned = f"{none_header}.{payload}."
-    tampered_claims = base64.urlsafe_b64encode(json.dumps({**claims, "aud": ["authlab-app"]}).encode())
-    tampered = f"{header}.{tampered_claims.rstrip(b'=').decode()}.{foreign.split('.')[2]}"
-    return [
-        ("issued by the provider to another app (aud, nonce)", foreign),
+    header, payload, signature = foreign.split(".")
+    unsigned = f"{b64_json({'alg': 'none'})}.{payload}."
+    tampered = f"{header}.{b64_json({**unb64_json(payload), 'aud': ['authlab-app']})}.{signature}"
+    forged = [
+        ("signed by the naive twin for another app (its own key, aud, nonce)", foreign),
         ("alg none, no signature", unsigned),
         ("aud edited to this app, signature kept", tampered),
     ]
+    genuine = genuine_id_token()
+    if genuine:
+        # The real provider's own signature over alice, for this very app: only the nonce is wrong.
+        real_header, real_payload, real_signature = genuine.split(".")
+        edited = b64_json({**unb64_json(real_payload), "preferred_username": "bob", "sub": "2"})
+        forged += [
+            ("the real provider's, for this app, from another sign-in (nonce)", genuine),
+            ("the real provider's, edited to say bob, signature kept", f"{real_header}.{edited}.{real_signature}"),
+        ]
+    return forged
 
 
 def run_id_token():
@@ -312,7 +363,8 @@ def run_id_token():
     for label, token in forged_tokens():
         claims = read_id_token(token)
         naive_fell = True
-        naive_lines.append(f"{label}: the naive client believes it: signed in as {claims.get('preferred_username')}.")
+        name = claims.get("preferred_username") or claims.get("sub")
+        naive_lines.append(f"{label}: the naive client believes it: signed in as {name}.")
         try:
             check_id_token(client, provider, {"id_token": token, "access_token": "x"}, nonce="this-attempts-nonce")
             real_fell = True
@@ -357,8 +409,9 @@ def bench():
     return render_template(
         "oauth/bench.html",
         attacks=ATTACKS,
-        results=session.get("oauth_bench", {}),
+        results=session.get(BENCH_RESULTS, {}),
         attacker_redirect=attacker_redirect(),
+        naive_identity=naive_identity(),
     )
 
 
@@ -367,9 +420,14 @@ def run(attack):
     """Run one attack against both, and show the outcome."""
     if attack not in RUNNERS or remote("builtin") is None:
         return redirect(url_for("naive_oauth.bench"))
-    results = session.get("oauth_bench", {})
-    results[attack] = RUNNERS[attack]()
-    session["oauth_bench"] = results
+    results = session.get(BENCH_RESULTS, {})
+    try:
+        results[attack] = RUNNERS[attack]()
+    except (KeyError, ValueError) as exc:
+        # The scripted browser did not get what a working provider answers (a provider reset
+        # mid-run, a demo password changed): a 502 that says so, not a crash.
+        return error_response(502, "The bench could not run", f"The provider's answer was not usable ({exc!r}).")
+    session[BENCH_RESULTS] = results
     return redirect(url_for("naive_oauth.bench", _anchor=attack))
 
 

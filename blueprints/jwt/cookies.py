@@ -16,20 +16,22 @@ GET requests are never checked for CSRF, so no GET here changes anything.
 from flask import jsonify
 from flask_jwt_extended import get_jwt, jwt_required, set_access_cookies, unset_jwt_cookies
 
+from bodies import json_object
 from errors import error_response
 from extensions import db, limiter
 from models import User, authenticate
 from security import cross_site_allowed
 
 from . import blocklist, bp, families, tokens
-from .routes import json_body
+from .routes import submitted_username
 
 
+# PW-3, PW-6: the same throttle as /jwt/login, on the same counters (throttle.py).
 @bp.post("/cookie/login")
-@limiter.limit("10 per minute")
+@limiter.counts_failures(account=submitted_username)
 def cookie_login():
     """Sign in and receive the access token as an HttpOnly cookie (plus the CSRF cookie)."""
-    data = json_body()
+    data = json_object()
     user = authenticate(data.get("username"), data.get("password"))
     if user is None:
         return error_response(401, "invalid username or password")

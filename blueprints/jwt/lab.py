@@ -6,10 +6,11 @@ from flask import current_app, jsonify, render_template, request
 from flask_jwt_extended import get_jwt, jwt_required
 
 import storage
+from bodies import json_object
 from errors import error_response
 
 from . import blocklist, bp, inspector, keys, tokens
-from .routes import LAB_LIFETIME, json_body
+from .routes import LAB_LIFETIME
 
 
 @bp.get("/")
@@ -30,7 +31,7 @@ def inspect_form():
 @bp.post("/api/inspect")
 def inspect_api():
     """The inspector's verdicts on {"token": ...}, as JSON."""
-    token = json_body().get("token")
+    token = json_object().get("token")
     if not isinstance(token, str):
         return error_response(400, 'send JSON {"token": "<a JWT>"}')
     return jsonify(inspector.inspect(token))
@@ -96,7 +97,7 @@ def rotate():
     refused = admin_only()
     if refused:
         return refused
-    alg = json_body().get("alg", current_app.config["JWT_ALGORITHM"])
+    alg = json_object().get("alg", current_app.config["JWT_ALGORITHM"])
     if alg not in keys.ALGORITHMS:
         return error_response(400, f"alg must be one of {', '.join(keys.ALGORITHMS)}")
     key = keys.create(alg)
@@ -110,7 +111,7 @@ def retire():
     refused = admin_only()
     if refused:
         return refused
-    kid = json_body().get("kid")
+    kid = json_object().get("kid")
     if keys.find(kid) is not None and kid == keys.signing_key().kid:
         return error_response(400, "rotate first: the signing key cannot be retired")
     key = keys.retire(kid)

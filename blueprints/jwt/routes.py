@@ -5,9 +5,10 @@ route that hands tokens out (an erratum). Here only the routes that need a token
 with `@jwt_required()`: flask-jwt-extended's equivalent of express-jwt's middleware.
 """
 
-from flask import jsonify, request
+from flask import jsonify
 from flask_jwt_extended import get_jwt, jwt_required
 
+from bodies import json_object
 from errors import error_response
 from extensions import db, limiter
 from models import User, authenticate
@@ -18,12 +19,6 @@ from . import blocklist, bp, families, tokens
 LAB_LIFETIME = (5, 900)
 
 
-def json_body():
-    """The request's JSON object, or {} (a list, a string or no JSON at all counts as empty)."""
-    data = request.get_json(silent=True)
-    return data if isinstance(data, dict) else {}
-
-
 def requested_lifetime(value):
     """An access-token lifetime the lab asked for, clamped to 5 s to 15 min; None for the default."""
     # Python's JSON parser accepts NaN, which no comparison clamps: it counts as "not asked".
@@ -32,11 +27,19 @@ def requested_lifetime(value):
     return int(min(max(value, LAB_LIFETIME[0]), LAB_LIFETIME[1]))
 
 
+def submitted_username():
+    """The username of a JSON sign-in: the account the throttle counts a failure against."""
+    return json_object().get("username")
+
+
+# PW-3, PW-6: failed sign-ins are counted per account and per address, in the store every
+# worker shares (throttle.py). While either is over its limit the answer is a 429 with
+# Retry-After, and the password is not checked at all. A correct password is never counted.
 @bp.post("/login")
-@limiter.limit("10 per minute")
+@limiter.counts_failures(account=submitted_username)
 def login():
     """Check the password, then hand out an access token and a refresh token (a new family)."""
-    data = json_body()
+    data = json_object()
     user = authenticate(data.get("username"), data.get("password"))
     if user is None:
         return error_response(401, "invalid username or password")
@@ -67,9 +70,10 @@ def admin():
 
 # Rotation: the presented refresh token is used up and a new pair of the same family comes
 # back. A refresh token presented a second time means a copy exists somewhere: the family
-# dies (families.py, JWT-6).
+# dies (families.py, JWT-6). PW-6: a refused refresh token (forged, expired, revoked, reused)
+# counts as a failure from this address, like a wrong password, and is throttled the same way.
 @bp.post("/refresh")
-@limiter.limit("30 per minute")
+@limiter.counts_failures()
 @jwt_required(refresh=True, locations=["headers"])
 def refresh():
     """Exchange a refresh token (Authorization: Bearer) for a new access and refresh token."""
@@ -91,7 +95,7 @@ def logout():
     """Revoke the presented token(s) and their family."""
     claims = get_jwt()
     presented = [claims]
-    refresh_token = json_body().get("refresh_token")
+    refresh_token = json_object().get("refresh_token")
     if refresh_token is not None:
         try:
             other = tokens.check(refresh_token, "refresh")

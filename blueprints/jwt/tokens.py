@@ -13,7 +13,7 @@ import time
 from datetime import UTC, timedelta
 
 import jwt as pyjwt
-from flask import current_app, g
+from flask import current_app, g, request
 from flask_jwt_extended import decode_token
 from flask_jwt_extended.exceptions import JWTExtendedException
 
@@ -21,7 +21,7 @@ from errors import error_response
 from extensions import db, jwt
 from models import User
 
-from . import blocklist, keys
+from . import blocklist, bp, keys
 
 # Claims every token of this app carries, checked on every token it is shown (JWT-3, JWT-4).
 REQUIRED_CLAIMS = ("iss", "aud", "sub", "iat", "exp", "jti", "type")
@@ -80,6 +80,25 @@ def issue(user, token_type, family, seconds=None, csrf=False, auth_time=None):
         claims["csrf"] = secrets.token_urlsafe(16)
     token = pyjwt.encode(claims, keys.signing_material(key), algorithm=key.alg, headers={"kid": key.kid})
     return token, claims
+
+
+# ### The scheme in the Authorization header (runs before every view of this demo)
+#
+# RFC 7235 §2.1, on which RFC 6750 §2.1 builds: the auth-scheme is case-insensitive, so `bearer`,
+# `BEARER` and `Bearer` name the same scheme (and a client may echo the `token_type` it was given
+# in lower case). flask-jwt-extended compares the scheme with JWT_HEADER_TYPE character for
+# character, so here the bearer scheme, however it is spelled, is written the one way it expects,
+# in the same comma-separated parts it reads. Nothing else changes: another scheme (`Basic`) or a
+# scheme without a token is still refused with a 401 and `WWW-Authenticate` (missing_token below).
+BEARER_SCHEME = re.compile(r"(?P<before>^|,)(?P<space>\s*)bearer(?=\s)", re.IGNORECASE | re.ASCII)
+
+
+@bp.before_request
+def canonical_bearer_scheme():
+    """Spell the bearer scheme of the Authorization header as flask-jwt-extended expects it."""
+    header = request.environ.get("HTTP_AUTHORIZATION")
+    if header:
+        request.environ["HTTP_AUTHORIZATION"] = BEARER_SCHEME.sub(rf"\g<before>\g<space>{BEARER}", header)
 
 
 # ### Which key may verify this token (runs before the signature is checked)

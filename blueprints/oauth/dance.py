@@ -2,8 +2,9 @@
 
 The callback (routes.py) runs the hops below in order. In "pause" mode it stops after each
 one and the learner presses Continue. Every hop leaves a record in the user's server-side
-session: the page at /oauth/dance shows them, with the back channel exactly as it was sent
-(the client secret and bearer tokens masked, access and refresh tokens shortened).
+session: the page at /oauth/dance shows them, with the back channel as it was sent, through
+the wire panel's redaction (wire.py: the client secret masked, bearer, access and refresh
+tokens shortened).
 """
 
 import base64
@@ -79,28 +80,9 @@ def shorten(value):
     return f"{value[:6]}… ({len(value)} characters, kept on the server)" if len(value) > 10 else value
 
 
-def redact(record):
-    """Shorten the tokens in a recorded exchange: the page shows their shape, not their value."""
-    body = record["request"]["body"]
-    if body and "=" in body:
-        pairs = parse_qsl(body, keep_blank_values=True)
-        record["request"]["body"] = "&".join(
-            f"{k}={shorten(v) if k in ('refresh_token', 'token') else v}" for k, v in pairs
-        )
-    try:
-        data = json.loads(record["response"]["body"])
-    except ValueError:
-        return record
-    if isinstance(data, dict):
-        for name in ("access_token", "refresh_token"):
-            if name in data:
-                data[name] = shorten(data[name])
-        record["response"]["body"] = json.dumps(data)
-    return record
-
-
 def recorded():
-    return [redact(record) for record in take_recorded()]
+    """This request's back-channel exchanges, already redacted by wire.exchange_from_requests."""
+    return take_recorded()
 
 
 # Step 1. The app builds the authorization URL. authlib makes a fresh `state`, PKCE verifier

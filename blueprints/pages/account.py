@@ -1,6 +1,6 @@
 """The account page: change the password, and with it end every other session (PW-4)."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.session import remember
@@ -11,8 +11,21 @@ from passwords import MAX_LENGTH, MIN_LENGTH, password_problems
 from . import bp
 
 
+def signed_in_username():
+    """The account whose current password the form checks (None when nobody is signed in)."""
+    return current_user.username if current_user.is_authenticated else None
+
+
+def wrong_current_password(_response):
+    """A wrong current password is a failed sign-in of this account (change_problems says so)."""
+    return g.get("wrong_current_password", False)
+
+
+# PW-6: the current password is a password check like a sign-in, so a wrong one counts on the
+# same counters (per account and per address, throttle.py): whoever holds a stolen session
+# cannot use this form to guess the password behind it. While either is locked, it is not checked.
 @bp.route("/account/password", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.counts_failures(account=signed_in_username, failed=wrong_current_password)
 def change_password():
     """Change the password (PW-4): every other session, remember-me cookie and token ends."""
     if not current_user.is_authenticated:
@@ -45,6 +58,7 @@ def change_problems(user, form):
     # The current password is asked for even in a fresh session: whoever finds the laptop
     # unlocked must not be able to lock its owner out.
     if not user.check_password(current):
+        g.wrong_current_password = True
         errors["current_password"] = ["That is not your current password."]
     problems = password_problems(new, user.username)
     if problems:

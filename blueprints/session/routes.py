@@ -11,9 +11,11 @@ user lives in the server-side record that id names (session_store.py).
 from flask import current_app, flash, g, jsonify, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
+from bodies import json_body
 from extensions import db, limiter
 from models import authenticate
 from session_store import STORE_NAMES
+from throttle import Locked
 
 from . import bp, remember, timeouts
 
@@ -28,16 +30,14 @@ def api_error(status, error, description=None):
 def credentials():
     """The submitted form as a dict: a JSON object, or form fields; None when neither."""
     if request.is_json:
-        body = request.get_json(silent=True)
+        body = json_body()
         return body if isinstance(body, dict) else None
     return request.form
 
 
-def account_key():
-    """The throttling key for one account name, whoever is trying it (PW-3)."""
-    body = credentials() or {}
-    username = body.get("username")
-    return "login-account:" + (username.strip().lower()[:64] if isinstance(username, str) else "")
+def submitted_username():
+    """The username of a sign-in (JSON or form): the account the throttle counts a failure against."""
+    return (credentials() or {}).get("username")
 
 
 def wants_page():
@@ -60,10 +60,11 @@ def sign_in(user, profile="standard", remember_me=False):
         remember.issue(user)
 
 
-# PW-3: throttled per client address and per account name; 429 with Retry-After.
+# PW-3, PW-6: failed sign-ins are counted per account and per address, in the store every
+# instance shares (throttle.py). While either is over its limit the answer is a 429 with
+# Retry-After, and the password is not checked at all. A correct password is never counted.
 @bp.post("/login")
-@limiter.limit(lambda: current_app.config["SESSION_LOGIN_LIMIT_PER_ADDRESS"])
-@limiter.limit(lambda: current_app.config["SESSION_LOGIN_LIMIT_PER_ACCOUNT"], key_func=account_key)
+@limiter.counts_failures(account=submitted_username)
 def login():
     """Sign in with a username and password (JSON, or the lab's CSRF-protected form)."""
     body = credentials()
@@ -85,6 +86,18 @@ def login():
         return redirect(url_for("session.lab"), 303)
     # The article's answer, word for word.
     return current_app.response_class("Login successful!", mimetype="text/plain")
+
+
+@bp.errorhandler(Locked)
+def locked(exc):
+    """A locked sign-in: the lab's form says how long to wait, where it says a password was wrong."""
+    retry = {"Retry-After": str(exc.wait)}
+    if not wants_page():
+        return api_error(429, "Too many requests", exc.description), retry
+    from .lab import render_lab
+
+    page, status = render_lab(429, login_error=exc.description)
+    return page, status, retry
 
 
 def unauthorized():

@@ -12,7 +12,6 @@ records each hop for the wire panel.
     one instance reaches the other only through the shared blocklist.
 """
 
-import json
 import secrets
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from cachelib import FileSystemCache
 from flask import current_app, jsonify, request
 from flask_login import current_user
 
+import storage
 from wire import exchange_from_requests
 
 from . import bp
@@ -28,7 +28,6 @@ from .routes import api_error, credentials, unauthorized
 
 HOP_TIMEOUT = 5  # seconds; an instance that does not answer is reported, not waited for
 INSTANCE_COOKIE = "instance_session"
-MASKED = "*** (masked)"
 
 
 def forward(method, url, cookies=None, **kwargs):
@@ -42,6 +41,9 @@ def forward(method, url, cookies=None, **kwargs):
         response = requests.request(method, url, cookies=cookies, headers=headers, timeout=HOP_TIMEOUT, **kwargs)
     except (requests.RequestException, UnicodeError) as exc:  # UnicodeError: a header HTTP cannot carry
         return None, {"error": f"{url} did not answer ({type(exc).__name__}). Is it running (make run)?"}
+    # The hop carries the browser's own session cookie, and its record goes back to page
+    # script: exchange_from_requests shortens it as the browser capture does (LAB-2), so the
+    # relay cannot undo HttpOnly.
     return response, exchange_from_requests(response, hop="app server to instance")
 
 
@@ -68,8 +70,8 @@ def instances():
 
 def instance_store():
     """This instance's own session store, a folder no other instance reads (case a)."""
-    folder = Path(current_app.instance_path) / f"sessions-{current_app.config['INSTANCE_NAME']}"
-    return FileSystemCache(str(folder), threshold=1000, default_timeout=3600, mode=0o600)
+    folder = storage.private_folder(Path(current_app.instance_path) / f"sessions-{current_app.config['INSTANCE_NAME']}")
+    return FileSystemCache(str(folder), threshold=1000, default_timeout=3600, mode=storage.PRIVATE_FILE)
 
 
 @bp.post("/scaleout/per-instance")
@@ -137,7 +139,7 @@ def jwt_case():
     login = {"username": body.get("username"), "password": body.get("password")}
     (_, app_url), (_, replica_url) = instances()
     response, record = forward("POST", f"{app_url}/jwt/login", json=login)
-    steps = [step("POST /jwt/login on the app", response, mask_password(record), 200)]
+    steps = [step("POST /jwt/login on the app", response, record, 200)]
     if response is None or response.status_code != 200:
         return jsonify(case="jwt", steps=steps)
     token = response.json().get("access_token", "")
@@ -155,14 +157,3 @@ def jwt_case():
         )
     )
     return jsonify(case="jwt", steps=steps)
-
-
-def mask_password(record):
-    """The recorded login body, with the password replaced: the wire panel shows the rest."""
-    try:
-        sent = json.loads(record["request"]["body"])
-        sent["password"] = MASKED
-        record["request"]["body"] = json.dumps(sent)
-    except (KeyError, TypeError, ValueError):
-        pass
-    return record

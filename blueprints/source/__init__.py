@@ -5,6 +5,7 @@ that implement it, so "read the code behind this" is one click.
 """
 
 import ast
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,26 +20,40 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 SHOWN_SUFFIXES = {".py", ".html", ".js", ".css", ".md", ".toml", ".txt"}
 HIDDEN_PARTS = {"instance", ".venv", ".git", "__pycache__", ".env", "node_modules", ".pytest_cache"}
 
+# What a path of this project looks like: a few folders deep (the deepest file is five), each
+# name made of plain file-name characters and not starting with a dot.
+SEGMENT = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}")
+MAX_SEGMENTS = 8
+
 
 def init_app(app):
     app.register_blueprint(bp)
     app.add_template_global(source_url)
 
 
+# HDR-7, and the path traversal this viewer invites: the path comes from the URL, so it is
+# judged as text before the file system sees any of it. A NUL byte (which the OS refuses with
+# an exception), a control character, a backslash, `..`, a dot-file, a 300-character name (too
+# long for the OS) or a path thousands of folders deep never reaches open() or stat(): each is
+# "not a file here", a 404. Only then is the path resolved, symlinks included, and shown if it
+# is still inside the project, outside the hidden folders, and a kind of file this viewer lists.
 def resolve(path):
-    """The file at a project-relative path if it may be shown, else None."""
-    if not isinstance(path, str) or "\\" in path or path.startswith("/"):
+    """The file at a project-relative path if this viewer may show it, else None (never raises)."""
+    if not isinstance(path, str):
         return None
-    candidate = (ROOT / path).resolve()
+    segments = path.split("/", MAX_SEGMENTS)
+    if len(segments) > MAX_SEGMENTS or not all(SEGMENT.fullmatch(segment) for segment in segments):
+        return None
     try:
-        relative = candidate.relative_to(ROOT)
-    except ValueError:
-        return None  # ../ tricks stay inside the project
-    if any(part in HIDDEN_PARTS or part.startswith(".") for part in relative.parts):
+        candidate = (ROOT / path).resolve()
+        relative = candidate.relative_to(ROOT)  # ValueError: a symlink that leads out of the project
+        is_file = candidate.is_file()
+    except (OSError, RuntimeError, ValueError):  # unreadable, or a symlink loop: not a file here
         return None
-    if candidate.suffix not in SHOWN_SUFFIXES or not candidate.is_file():
+    # Compared in lower case: on a case-insensitive disk (macOS) `Instance/` is `instance/`.
+    if any(part.lower() in HIDDEN_PARTS or part.startswith(".") for part in relative.parts):
         return None
-    return candidate
+    return candidate if is_file and candidate.suffix in SHOWN_SUFFIXES else None
 
 
 @lru_cache(maxsize=256)
@@ -83,8 +98,10 @@ GROUPS = (
             "extensions.py",
             "models.py",
             "passwords.py",
+            "throttle.py",
             "security.py",
             "errors.py",
+            "bodies.py",
             "wire.py",
             "storage.py",
             "session_store.py",

@@ -14,12 +14,37 @@ function verdict(cell, response, data) {
   cell.append(tag, ` ${(data && (data.error || data.message)) || ""}`);
 }
 
+// LAB-3: the workbench holds no account and no key of the real app. Bob signs in to the real
+// API himself, with his own password and through its throttle, and brings his tokens to be
+// edited. For "expired" he asks for a 5-second token and waits until it is past its exp.
+async function bobsTokens(wire, attack) {
+  const expiring = attack === "expired";
+  const { response, data } = await send(wire, "/jwt/login", {
+    method: "POST",
+    json: { username: "bob", password: "thebuilder", ...(expiring ? { lifetime: 5 } : {}) },
+  });
+  if (!response.ok) throw new Error(`bob's sign-in at /jwt/login: ${response.status} ${(data && data.error) || ""}`);
+  if (expiring) {
+    $("[data-bench-note]").textContent = "Waiting 6 s for bob's 5-second token to expire…";
+    await new Promise((resolve) => setTimeout(resolve, 6000));
+  }
+  const jwks = attack === "alg-confusion" ? await (await fetch("/jwt/.well-known/jwks.json")).json() : undefined;
+  return { access_token: data.access_token, refresh_token: data.refresh_token, jwks };
+}
+
 async function run(attack, wire) {
   const row = document.querySelector(`[data-attack="${attack}"]`);
+  let tokens;
+  try {
+    tokens = await bobsTokens(wire, attack);
+  } catch (error) {
+    $("[data-bench-note]").textContent = error.message;
+    return;
+  }
   const forged = await fetch("/vulnerable/jwt/forge", {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
-    body: JSON.stringify({ attack, token: $("#foreign-token").value.trim() }),
+    body: JSON.stringify({ attack, token: $("#foreign-token").value.trim(), ...tokens }),
   });
   const data = await forged.json();
   if (!forged.ok) {

@@ -23,6 +23,8 @@ function say(selector, text, ok) {
 
 function describe(response, data) {
   const body = typeof data === "object" && data ? data.message || data.error || "" : String(data).slice(0, 120);
+  // A throttled attempt (PW-6): the description says how long to wait, in words.
+  if (response.status === 429 && data?.description) return `${response.status} ${response.statusText}: ${data.description}`;
   return `${response.status} ${response.statusText}: ${body}`;
 }
 

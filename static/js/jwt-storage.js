@@ -42,7 +42,9 @@ export function init(wire) {
     const form = document.querySelector("[data-jwt-login]");
     const { response, data } = await send(wire, "/jwt/cookie/login", { method: "POST", json: { username: form.username.value, password: form.password.value } });
     if (response.ok) update({ cookieUser: form.username.value });
-    output([`${response.status}: ${data.message || data.error}`, "The Set-Cookie lines in the wire panel show the flags."]);
+    // A throttled sign-in (429, PW-6) says how long to wait in its description.
+    const said = response.status === 429 ? data.description : data.message || data.error;
+    output([`${response.status}: ${said}`, "The Set-Cookie lines in the wire panel show the flags."]);
   });
   $("[data-cookie-forged]").addEventListener("click", async () => {
     const { response, data } = await send(wire, "/jwt/cookie/logout", { method: "POST" });

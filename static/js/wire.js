@@ -28,6 +28,17 @@ const COOKIE_ATTRIBUTES = {
 
 const HIGHLIGHT = { authorization: "hl-auth", cookie: "hl-cookie", "set-cookie": "hl-setcookie" };
 
+// Why the server answered without recording (its X-Wire-Skipped header, see wire.py). The
+// request itself was served normally: only the record is missing (LAB-1, HDR-7).
+const SKIPPED = {
+  throttled: "Too many captures from this address in the last minute: the server served the request but did not record it (LAB-1). Wait a moment.",
+  "client-limit": "This address already has as many records as the server keeps for one client (LAB-1); they expire after 15 minutes.",
+  "store-full": "The server's wire store is full (LAB-1): the request was served, not recorded. Records expire after 15 minutes.",
+  "too-large": "This exchange was too large to record (LAB-1).",
+  unrecordable: "The server could not make a record of this exchange; the request itself was served.",
+  "store-unavailable": "The database was busy, so this exchange was served but not recorded.",
+};
+
 
 function cookieNotes(value) {
   const parts = value.split(";").slice(1).map((p) => p.trim().toLowerCase());
@@ -80,9 +91,9 @@ export function show(panel, record) {
       `${request.method} ${request.url} → `,
       el("span", { class: `wire-status s${status[0]}` }, status),
     ),
-    el("h4", {}, "Request headers"),
-    headerBlock(request.headers || []),
   );
+  if (record.note) item.append(el("p", { class: "wire-note" }, record.note));
+  item.append(el("h4", {}, "Request headers"), headerBlock(request.headers || []));
   if (request.body) item.append(el("h4", {}, "Request body"), el("pre", { class: "wire-body" }, pretty(request.body)));
   item.append(el("h4", {}, "Response headers"), headerBlock(response.headers || []));
   if (response.body) item.append(el("h4", {}, "Response body"), el("pre", { class: "wire-body" }, pretty(response.body)));
@@ -115,10 +126,14 @@ export async function send(panel, url, { method = "GET", headers = {}, json, bod
     if (recorded.ok) record = await recorded.json();
   }
   if (!record) {
-    // Not recorded by this server (another origin): show what the browser itself can see.
+    // Not recorded by this server (another origin, or a bound reached): show what the browser
+    // itself can see, and why the server kept no record.
+    const skipped = response.headers.get("X-Wire-Skipped");
     record = {
       hop: "browser (as the page sees it)",
-      request: { method, url, headers: Object.entries(init.headers), body: init.body || "" },
+      note: skipped ? SKIPPED[skipped] || `Not recorded by the server: ${skipped}.` : "",
+      // A body the server declined to record is not shown either: it may hold a password.
+      request: { method, url, headers: Object.entries(init.headers), body: skipped ? "" : init.body || "" },
       response: { status: `${response.status} ${response.statusText}`, headers: [...response.headers], body: text },
     };
   }
