@@ -8,7 +8,7 @@ import security
 import session_store
 import storage
 import wire
-from extensions import csrf, db, jwt, limiter, login_manager
+from extensions import csrf, db, jwt_manager, limiter, login_manager
 
 
 def create_app(test_config=None):
@@ -26,7 +26,7 @@ def create_app(test_config=None):
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-    jwt.init_app(app)
+    jwt_manager.init_app(app)
 
     # Every response: security headers, CSRF origin checks, error pages without tracebacks.
     security.init_app(app)
@@ -35,13 +35,10 @@ def create_app(test_config=None):
 
     # The three demos, side by side, then the pages that belong to none of them
     # (home and sign-up, the course pages, the annotated source viewer).
-    from blueprints import course, pages, source
-    from blueprints import jwt as jwt_demo
-    from blueprints import oauth as oauth_demo
-    from blueprints import session as session_demo
+    from blueprints import course, jwt, oauth, pages, session, source
 
-    for demo in (jwt_demo, session_demo, oauth_demo, pages, course, source):
-        demo.init_app(app)
+    for blueprint in (jwt, session, oauth, pages, course, source):
+        blueprint.init_app(app)
 
     # Deliberately naive twins for the attack benches: development only, never production.
     if app.config["ENABLE_ATTACK_DEMOS"]:

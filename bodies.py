@@ -5,7 +5,7 @@ arrays and objects by recursion, so a 2 KB body of `[[[[…` a thousand deep rai
 RecursionError (not the ValueError that `request.get_json(silent=True)` catches), and the
 request ends as a 500. The bounds are checked here, before the parser runs, once for the
 whole app: a body too large is a 413, one that is not UTF-8 JSON or is nested deeper than any
-endpoint needs is a 400 that says so, in the app's one error shape (errors.py).
+endpoint needs is a 400 that says so, in the app's one error shape (answers.py).
 """
 
 import json

@@ -1,16 +1,12 @@
 """Configuration: one place, read from the environment, dev/test/production made explicit."""
 
-import json
-import math
 import os
-import secrets
-import zlib
-from collections import Counter
-from itertools import pairwise
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import storage
+from instance_secrets import NotWritten, read_or_create_secrets, secret_problem
+from refusals import CannotStart, UnsafeConfiguration  # noqa: F401 (config.CannotStart, as callers know it)
 
 # Secrets the app needs. Each is 256 random bits; JWT_SECRET_KEY is deliberately a
 # different value from SECRET_KEY (JWT-2): a leak of one must not forge the other.
@@ -22,133 +18,12 @@ APP_SECRETS = ("SECRET_KEY", "JWT_SECRET_KEY")
 # seeds the client, and the app reads that file, as if the copy had been made.
 CLIENT_SECRETS = ("BUILTIN_CLIENT_ID", "BUILTIN_CLIENT_SECRET")
 
-# Values that must never reach production: the article's placeholders and .env.example's.
-KNOWN_BAD_SECRETS = {
-    "",
-    "YOUR_STRONG_SECRET_KEY",
-    "SESSION_SECRET_KEY",
-    "YOUR_CLIENT_SECRET",
-    "change-me",
-    "dev",
-    "secret",
-}
-
-
-# HDR-5: a production secret must be random, not merely long: 32 × "a" is 32 characters and no
-# secret at all. The estimate below (estimated_bits) gives a generated 256-bit secret
-# (secrets.token_urlsafe(32) or token_hex(32)) 180 to 250 bits: 43 random characters cannot show
-# all 64 symbols evenly, so the estimate reads low, never below 160 in practice (ten standard
-# deviations under the mean). Patterns people type score far lower.
-MIN_ESTIMATED_BITS = 160
-
-
-class CannotStart(RuntimeError):
-    """The app cannot start (a folder it cannot write, a full disk); the message says why."""
-
-
-class UnsafeConfiguration(CannotStart):
-    """Raised when production settings would be insecure; the app refuses to start."""
-
 
 def env_flag(name, default=False):
     value = os.environ.get(name)
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def read_or_create_secrets(path, names):
-    """Load development secrets from a 0600 JSON file, generating it on first run.
-
-    The file is written aside and hard-linked into place, which fails if it already exists:
-    when the app and its replica start together, the loser reads what the winner wrote.
-    """
-    path = Path(path)
-    if not path.exists():
-        try:
-            write_new_secrets(path, names)
-        except OSError as exc:
-            # A full disk or a read-only folder: say what and where, not a traceback.
-            raise CannotStart(
-                f"cannot write {path}: {exc.strerror}. Free some space or make the folder writable "
-                "(or set the secrets in the environment)."
-            ) from exc
-    values = json.loads(path.read_text())
-    missing = [name for name in names if not values.get(name)]
-    if missing:
-        raise UnsafeConfiguration(f"{path} lacks {missing}: delete it to start fresh")
-    return values
-
-
-def write_new_secrets(path, names):
-    storage.private_folder(path.parent)
-    values = {name: generate_secret(name) for name in names}
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w") as fh:
-            json.dump(values, fh, indent=2)
-        os.link(tmp, path)
-    except FileExistsError:
-        pass  # another process finished first: its values stand
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def generate_secret(_name):
-    """256 random bits, URL-safe."""
-    return secrets.token_urlsafe(32)
-
-
-def shannon_bits(symbols):
-    """Shannon's entropy per symbol of a sequence, from how often each symbol occurs in it."""
-    n = len(symbols)
-    return -sum(count / n * math.log2(count / n) for count in Counter(symbols).values()) if n else 0.0
-
-
-def repeats_removed(text):
-    """How many characters of `text` are left once repeated stretches are squeezed out.
-
-    Deflate with its fixed codes stores each new character in about a byte and each repetition
-    of an earlier stretch in two or three: what it saves was never random.
-    """
-    squeezer = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_FIXED)
-    return min(len(text), len(squeezer.compress(text.encode("utf-8", "replace")) + squeezer.flush()))
-
-
-def estimated_bits(secret):
-    """A generous estimate, from its characters alone, of how many random bits a secret holds.
-
-    The lower of two readings, each blind to one pattern the other sees:
-    - the characters: how evenly they are spread ('aaaa…' carries 0 bits a character, 'abab…'
-      1), counted over the characters left once repeats are squeezed out ('0123456789abcdef'
-      four times, or a word over and over, count once);
-    - the steps from one character to the next: a sequence ('abcdef…', '98765…') takes the
-      same step each time, which the characters alone would count as random.
-    An estimate cannot prove a secret random; it refuses the patterns people type.
-    """
-    steps = [ord(b) - ord(a) for a, b in pairwise(secret)]
-    by_characters = shannon_bits(secret) * repeats_removed(secret)
-    by_steps = shannon_bits(steps) * len(steps)
-    return min(by_characters, by_steps)
-
-
-def builtin_client(app):
-    """(client_id, client_secret) of this app at the built-in provider, or (None, None).
-
-    Read when needed, not at start-up: the provider may start after the app.
-    """
-    config = app.config
-    if config.get("BUILTIN_CLIENT_ID") and config.get("BUILTIN_CLIENT_SECRET"):
-        return config["BUILTIN_CLIENT_ID"], config["BUILTIN_CLIENT_SECRET"]
-    if config["ENV_NAME"] == "production":
-        return None, None
-    path = Path(config["PROVIDER_REGISTRATION_FILE"])
-    try:
-        values = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None, None
-    return values.get("client_id"), values.get("client_secret")
 
 
 class Config:
@@ -220,11 +95,14 @@ class Config:
     # PW-3, PW-6: the throttle (throttle.py) counts failures only: a wrong password, an unknown
     # user, a refused refresh token. A correct password is never counted, and never refused
     # unless its account or address is locked. A limit reached locks until its window ends.
-    # Per account, from any address: 5 failures in 5 minutes, so at most 60 guesses an hour
-    # (NIST 800-63B allows 100). The price, accepted by Keycloak and OWASP alike: anyone can
-    # lock an account for 5 minutes by failing 5 times, which on a shared class server means
-    # the demo accounts; students sign up their own.
-    RATELIMIT_FAILURES_PER_ACCOUNT = "5 per 5 minutes"
+    # Per account from one address: 5 failures in 5 minutes, so one address gets at most 60
+    # guesses an hour at an account (NIST 800-63B allows 100). It locks that address out of
+    # that account only: a stranger failing as `bob` does not lock bob out of his own laptop.
+    RATELIMIT_FAILURES_PER_ACCOUNT_AND_ADDRESS = "5 per 5 minutes"
+    # Per account, from all addresses together: guesses spread over many addresses. Higher,
+    # since only a guesser with several addresses reaches it; such a guesser can still lock the
+    # account for 10 minutes (the price Keycloak and OWASP accept for a per-account limit).
+    RATELIMIT_FAILURES_PER_ACCOUNT = "20 per 10 minutes"
     # Per client address, over all accounts (password spraying). High, because a class behind
     # one NAT shares one address: 30 students with 3 typos each in 5 minutes still fit. It
     # gives a sprayer 100 guesses per 5 minutes, spread over accounts whose passwords the
@@ -381,14 +259,29 @@ def trusted_hosts(config, env_name):
 
 
 def load_secrets(config, instance, env_name):
-    """Secrets come from the environment; development keeps generated ones on disk."""
+    """Secrets come from the environment; development keeps generated ones on disk.
+
+    The file and the generator are instance_secrets.py's; what happens when it cannot be
+    written or lacks a secret is decided here, with the other refusals to start.
+    """
     for name in APP_SECRETS + CLIENT_SECRETS:
         if not config.get(name) and os.environ.get(name):
             config[name] = os.environ[name]
     if env_name == "production":
         return  # never invent a production secret: refuse_unsafe_production() reports it
     if any(not config.get(name) for name in APP_SECRETS):
-        stored = read_or_create_secrets(instance / "app-secrets.json", APP_SECRETS)
+        path = instance / "app-secrets.json"
+        try:
+            stored = read_or_create_secrets(path, APP_SECRETS)
+        except NotWritten as exc:
+            # A full disk or a read-only folder: say what and where, not a traceback.
+            raise CannotStart(
+                f"cannot write {path}: {exc.strerror}. Free some space or make the folder writable "
+                "(or set the secrets in the environment)."
+            ) from exc.__cause__
+        missing = [name for name in APP_SECRETS if not stored.get(name)]
+        if missing:
+            raise UnsafeConfiguration(f"{path} lacks {missing}: delete it to start fresh")
         for name in APP_SECRETS:
             config[name] = config.get(name) or stored[name]
 
@@ -400,16 +293,9 @@ def refuse_unsafe_production(config):
     # a classroom server may sign in with GitHub or Google alone.
     required = APP_SECRETS + (("BUILTIN_CLIENT_SECRET",) if config.get("BUILTIN_CLIENT_ID") else ())
     for name in required:
-        value = config.get(name) or ""
-        if value in KNOWN_BAD_SECRETS:
-            problems.append(f"{name} is missing or a known default")
-        elif len(value) < 32:
-            problems.append(f"{name} is shorter than 32 characters (need >= 256 bits)")
-        elif estimated_bits(value) < MIN_ESTIMATED_BITS:
-            problems.append(
-                f"{name} has a pattern (repeats, a sequence, few distinct characters), not 256 random bits: "
-                'generate one with python3 -c "import secrets; print(secrets.token_urlsafe(32))"'
-            )
+        problem = secret_problem(name, config.get(name) or "")
+        if problem:
+            problems.append(problem)
     if config.get("SECRET_KEY") and config.get("SECRET_KEY") == config.get("JWT_SECRET_KEY"):
         problems.append("JWT_SECRET_KEY must differ from SECRET_KEY (JWT-2)")
     if config.get("DEBUG") or env_flag("FLASK_DEBUG"):

@@ -1,14 +1,15 @@
-"""Error answers: a page for people, JSON for API clients, never a traceback (contract)."""
+"""Error answers: a page for people, JSON for API clients (answers.py's one shape), never a traceback."""
 
 import sys
 
 import redis
 import requests
-from flask import current_app, g, jsonify, make_response, render_template, render_template_string, request
+from flask import current_app, g, make_response, render_template, render_template_string, request
 from flask.globals import request_ctx
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from answers import api_error
 from security import BASELINE_HEADERS
 
 # Plain-words titles and advice for the pages a student may meet.
@@ -57,8 +58,8 @@ def error_response(status, error, description=None, headers=None):
     title, advice = EXPLANATIONS.get(status, ("Error", ""))
     description = description or advice
     if wants_json():
-        response = jsonify(error=error, description=description)
-    elif request_ctx.url_adapter is None:
+        return api_error(status, error, description, headers)  # the app's one JSON shape
+    if request_ctx.url_adapter is None:
         # The request was refused before routing (an untrusted Host header): no URL can be
         # built for it, so the page is plain, with nothing that links back.
         response = make_response(render_template_string(BARE_PAGE, status=status, title=title, description=description))

@@ -17,8 +17,9 @@ db = SQLAlchemy()
 # Session-based login (the article's express-session example).
 login_manager = LoginManager()
 
-# Bearer tokens (the article's express-jwt example).
-jwt = JWTManager()
+# Bearer tokens (the article's express-jwt example). Not `jwt`: that name is PyJWT's, and the
+# JWT demo's package (blueprints/jwt) is named for the lab.
+jwt_manager = JWTManager()
 
 # Synchronizer tokens for forms (PW-5); csrf.py decides which requests must carry one.
 csrf = CSRFProtect()

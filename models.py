@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
 from passwords import hash_password, password_problems, verify_password
+from refusals import CannotStart
 
 # The demo accounts of docs/contract.md, seeded on first run in development and tests only:
 # their passwords are printed on every login page (CREATE_DEMO_ACCOUNTS, config.py).
@@ -120,7 +121,6 @@ def settle_race(action, attempts=10):
 
 def first_start():
     """Create the tables, and the demo accounts where they belong (a no-op afterwards)."""
-    from config import CannotStart
 
     try:
         settle_race(db.create_all)
@@ -203,4 +203,4 @@ def create_admin_command(username):
     click.echo(f"Created the admin account {username}: sign in at {current_app.config['APP_URL']}.")
 
 
-# The wire panel's records (WireRecord) live in wire.py, beside the bounds that keep them small.
+# The wire panel's records (WireRecord) live in wire/store.py, beside the bounds that keep them small.

@@ -11,7 +11,6 @@ import struct
 from datetime import UTC, datetime, timedelta
 
 from cachelib import FileSystemCache
-from flask import current_app
 from flask_session.base import ServerSideSessionInterface
 from flask_session.cachelib import CacheLibSessionInterface
 from flask_session.redis import RedisSessionInterface
@@ -70,12 +69,54 @@ def delete_cookie(app, response, name, kind):
     )
 
 
+# Each store answers `inspect(sid)`: the record under a session id exactly as that store holds
+# it, or None, as {"key", "expires" (ISO 8601 UTC), "format", "raw" (what the store keeps, as
+# hex), "data" (decoded)}. The lab page shows it beside the cookie that names it.
+
+
+def described(key, expires, fmt, raw, data):
+    """One inspected record, in the shape the session lab renders."""
+    return {
+        "key": key,
+        "expires": expires.isoformat(timespec="seconds") if expires else None,
+        "format": fmt,
+        "raw": raw.hex(),
+        "data": data,
+    }
+
+
 class CacheLibStore(Hardened, CacheLibSessionInterface):
     """Flask-Session's cachelib store (files in instance/sessions), hardened."""
+
+    def inspect(self, sid):
+        """The record under `sid`: a file named by a hash of the key, 4-byte expiry, a pickle."""
+        key = self._get_store_id(sid)
+        path = self.cache._get_filename(key)
+        try:
+            with open(path, "rb") as fh:
+                raw = fh.read()
+        except OSError:
+            return None
+        expiry = struct.unpack("I", raw[:4])[0]
+        data = self.cache.get(key)
+        if data is None:
+            return None
+        expires = datetime.fromtimestamp(expiry, UTC) if expiry else None
+        fmt = f"a file named by a hash of the key ({os.path.basename(path)}): 4-byte expiry, then a pickle"
+        return described(key, expires, fmt, raw, data)
 
 
 class RedisStore(Hardened, RedisSessionInterface):
     """Flask-Session's Redis store, hardened."""
+
+    def inspect(self, sid):
+        """The record under `sid`: msgpack under a key with a TTL."""
+        key = self._get_store_id(sid)
+        raw, ttl = self.client.get(key), self.client.ttl(key)
+        if raw is None:
+            return None
+        expires = datetime.now(UTC) + timedelta(seconds=max(ttl, 0))
+        return described(key, expires, "msgpack under a key with a TTL", raw, self.serializer.decode(raw))
 
 
 class SqlAlchemyStore(Hardened, SqlAlchemySessionInterface):
@@ -89,6 +130,16 @@ class SqlAlchemyStore(Hardened, SqlAlchemySessionInterface):
         # start (models.first_start), which reports a database it cannot write.
         self.sql_session_model = _models[table]
         ServerSideSessionInterface.__init__(self, app, cleanup_n_requests=1000, **common)
+
+    def inspect(self, sid):
+        """The record under `sid`: a row, msgpack in a BLOB column, unless it has expired."""
+        key = self._get_store_id(sid)
+        model = self.sql_session_model
+        row = db.session.execute(db.select(model).filter_by(session_id=key)).scalar_one_or_none()
+        if row is None or row.expiry is None or row.expiry <= datetime.now(UTC).replace(tzinfo=None):
+            return None
+        raw, expires = bytes(row.data), row.expiry.replace(tzinfo=UTC)
+        return described(key, expires, "msgpack in a BLOB column", raw, self.serializer.decode(raw))
 
 
 def init_app(app):
@@ -116,49 +167,3 @@ def init_app(app):
         raise ValueError(f"SESSION_TYPE must be one of {sorted(STORE_NAMES)}, not {kind!r}")
     app.session_interface = interface
     app.extensions["session_store"] = kind
-
-
-def inspect(sid):
-    """The record under a session id exactly as the active store holds it, or None.
-
-    {"key", "expires" (ISO 8601 UTC), "raw" (what the store keeps, as hex), "format",
-    "data" (decoded)}: the lab page shows it beside the cookie that names it.
-    """
-    interface = current_app.session_interface
-    key = interface._get_store_id(sid)
-    kind = current_app.extensions["session_store"]
-    if kind == "sqlalchemy":
-        model = interface.sql_session_model
-        row = db.session.execute(db.select(model).filter_by(session_id=key)).scalar_one_or_none()
-        if row is None or row.expiry is None or row.expiry <= datetime.now(UTC).replace(tzinfo=None):
-            return None
-        raw, expires, fmt = bytes(row.data), row.expiry.replace(tzinfo=UTC), "msgpack in a BLOB column"
-        data = interface.serializer.decode(raw)
-    elif kind == "redis":
-        client = interface.client
-        raw, ttl = client.get(key), client.ttl(key)
-        if raw is None:
-            return None
-        expires = datetime.now(UTC) + timedelta(seconds=max(ttl, 0))
-        fmt, data = "msgpack under a key with a TTL", interface.serializer.decode(raw)
-    else:
-        cache = interface.cache
-        path = cache._get_filename(key)
-        try:
-            with open(path, "rb") as fh:
-                raw = fh.read()
-        except OSError:
-            return None
-        expiry = struct.unpack("I", raw[:4])[0]
-        data = cache.get(key)
-        if data is None:
-            return None
-        expires = datetime.fromtimestamp(expiry, UTC) if expiry else None
-        fmt = f"a file named by a hash of the key ({os.path.basename(path)}): 4-byte expiry, then a pickle"
-    return {
-        "key": key,
-        "expires": expires.isoformat(timespec="seconds") if expires else None,
-        "format": fmt,
-        "raw": raw.hex(),
-        "data": data,
-    }

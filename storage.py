@@ -14,6 +14,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from refusals import CannotStart
+
 # HDR-8: what this app keeps on disk is for this app's eyes only. The SQLite file holds live
 # session ids (server_sessions: one read from the file is a sign-in) and the keyring's RS256
 # private keys (jwt_keys); the session files and the secrets file are no less private. Every
@@ -41,7 +43,6 @@ def private_sqlite_file(uri):
     url = make_url(uri)
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return
-    from config import CannotStart
 
     database = Path(url.database)
     try:
@@ -102,7 +103,6 @@ def limiter_store(app):
     otherwise the app's database: the SQLite file in the instance folder, which the app, its
     replica and every gunicorn worker open, or PostgreSQL when DATABASE_URL names one.
     """
-    from config import CannotStart
 
     uri = app.config.get("RATELIMIT_STORAGE_URI")
     if uri:
@@ -141,7 +141,6 @@ class DatabaseStorage(Storage):
     )
 
     def __init__(self, engine):
-        from config import CannotStart
 
         super().__init__()
         if engine.dialect.name not in UPSERTS:

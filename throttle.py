@@ -6,8 +6,15 @@ student re-running a notebook or the exercises is never refused (a limit on ever
 refused them, and a class behind one NAT shared that limit). Keycloak's brute-force detection
 and OWASP's Authentication cheat sheet count the same way, on two keys at once:
 
+- per account from one address: the person who mistypes, and the one address guessing one
+  account, meet a low limit. It locks that address out of that account, nobody else: a
+  stranger who fails five times as `bob` cannot keep bob himself out (a lock per account
+  alone would let anyone lock anyone out, at one request a minute);
 - per account, whoever asks: guesses spread over many addresses (a botnet) still meet the
-  account's limit, and a name that does not exist is counted like one that does (no oracle);
+  account's limit, higher because only a many-address guesser reaches it, and a name that does
+  not exist is counted like one that does (no oracle). What remains: an attacker with several
+  addresses can still lock an account for a window. OWASP's next step, device cookies (a
+  browser that signed in before keeps its own count), is the cure for that;
 - per address, whatever account: one address spraying one guess at many accounts still meets
   the address's limit. IPv6 is counted per /64, the block one subscriber is given.
 
@@ -50,10 +57,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import TooManyRequests
 
 import storage
+from refusals import UnsafeConfiguration
 
 # What each limit counts, and what its 429 says. The limits themselves are settings (config.py).
 NOT_CHECKED = "Until then nothing is checked, not even a correct password."
 RULES = {
+    "account here": (
+        "RATELIMIT_FAILURES_PER_ACCOUNT_AND_ADDRESS",
+        "Too many failed sign-ins for this account from your address",
+        NOT_CHECKED,
+    ),
     "account": ("RATELIMIT_FAILURES_PER_ACCOUNT", "Too many failed sign-ins for this account", NOT_CHECKED),
     "address": ("RATELIMIT_FAILURES_PER_ADDRESS", "Too many failed attempts from your address", NOT_CHECKED),
     "sign-up": ("RATELIMIT_SIGN_UPS_PER_ADDRESS", "Too many sign-ups from your address", "Until then none is made."),
@@ -83,8 +96,6 @@ class Throttle:
         if app.config["ENV_NAME"] == "production":
             problem = per_process_refusal(app.config.get("RATELIMIT_STORAGE_URI"), serving_processes())
             if problem:
-                from config import UnsafeConfiguration
-
                 raise UnsafeConfiguration(problem)
         # Fixed windows: the first counted attempt opens one, and the limit holds until it ends.
         app.extensions["throttle"] = FixedWindowRateLimiter(store)
@@ -95,7 +106,8 @@ class Throttle:
 
         An answer fails when `failed(response)` says so; by default, when it is a 401.
         """
-        return self.guard(("address", "account") if account else ("address",), failed or unauthorized, account, methods)
+        rules = ("address", "account here", "account") if account else ("address",)
+        return self.guard(rules, failed or unauthorized, account, methods)
 
     def counts_sign_ups(self, counted):
         """Decorate the sign-up view: the answers for which `counted(response)` holds count per address."""
@@ -157,7 +169,10 @@ def reserve(rules, account):
     attempt = Attempt([])
     for rule in rules:
         item = parse(current_app.config[RULES[rule][0]])
-        identifiers = (rule, account_key(account) if rule == "account" else address_key())
+        identifiers = {
+            "account": (rule, account_key(account)),
+            "account here": (rule, account_key(account), address_key()),
+        }.get(rule, (rule, address_key()))
         attempt.counted.append((item, identifiers))
         if not limiter.hit(item, *identifiers):
             reset_at = limiter.get_window_stats(item, *identifiers).reset_time

@@ -2,11 +2,28 @@
 
 from urllib.parse import urlsplit
 
-from flask_wtf import FlaskForm
+from flask import request
+from flask_wtf import FlaskForm as FlaskWTFForm
 from wtforms import BooleanField, PasswordField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from .models import BUILTIN_CLIENT_NAME, SCOPES, imitates_builtin_client
+
+
+class FlaskForm(FlaskWTFForm):
+    """A form that reads what a browser form sends, and nothing else.
+
+    Flask-WTF also reads a JSON body when there is no form body. Then the form and the code
+    around it (the sign-in throttle, PW-6, counts failures per account from `request.form`)
+    would read two different inputs: a JSON sign-in named no account, and the per-account
+    limit never ran. Every page of this provider posts a form; a JSON body is no submission.
+    """
+
+    class Meta(FlaskWTFForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            if request.is_json:
+                return None
+            return super().wrap_formdata(form, formdata)
 
 
 class LoginForm(FlaskForm):

@@ -155,7 +155,7 @@ def test_login_is_rate_limited(tmp_path):
 
     client = create_app(app_config(tmp_path / "i", RATELIMIT_ENABLED=True)).test_client()
     statuses = [client.post("/jwt/login", json={"username": "alice", "password": "x"}).status_code for _ in range(6)]
-    assert statuses[:5] == [401] * 5  # RATELIMIT_FAILURES_PER_ACCOUNT: 5 per 5 minutes (PW-6)
+    assert statuses[:5] == [401] * 5  # RATELIMIT_FAILURES_PER_ACCOUNT_AND_ADDRESS: 5 per 5 minutes (PW-6)
     assert statuses[5] == 429
 
 

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from vulnerable import naive_jwt
+from vulnerable import jwt_attacks, naive_jwt
 
 # Attack -> does the naive verifier fall for it? (It is saved by accident from a few.)
 NAIVE_FALLS = {
@@ -38,7 +38,7 @@ def bobs_tokens(client, attack):
     lifetime = {"lifetime": 5} if attack == "expired" else {}
     pair = client.post("/jwt/login", json={"username": "bob", "password": "thebuilder", **lifetime}).json
     if attack == "expired":
-        exp = naive_jwt.parts(pair["access_token"])[1]["exp"]
+        exp = jwt_attacks.parts(pair["access_token"])[1]["exp"]
         time.sleep(max(0, exp - time.time()) + 0.05)
     jwks = client.get("/jwt/.well-known/jwks.json").json
     return {"access_token": pair["access_token"], "refresh_token": pair["refresh_token"], "jwks": jwks}

@@ -457,7 +457,7 @@ def test_bearer_tokens_are_not_accepted_from_cookies_on_the_api(client):
 
 
 def test_jwt_1_an_unknown_configured_algorithm_refuses_to_start(tmp_path):
-    from config import UnsafeConfiguration
+    from refusals import UnsafeConfiguration
 
     with pytest.raises(UnsafeConfiguration, match="JWT_ALGORITHM"):
         create_app(app_config(tmp_path / "bad", JWT_ALGORITHM="none"))

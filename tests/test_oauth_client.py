@@ -268,3 +268,31 @@ def test_protected_answers_401_before_and_200_after_the_oauth_sign_in(dance):
     assert response.status_code == 200
     assert response.json() == {"message": "You are authenticated!", "user": "alice", "provider": "builtin"}
     assert response.headers["Cache-Control"] == "no-store"
+
+
+# --- The contract: GET /oauth/admin (the provider says who you are, the app decides) ----------
+
+
+def admin(dance):
+    """GET /oauth/admin as an API client (the errors are a page for a browser)."""
+    return dance.http.get(f"{dance.live.app_url}/oauth/admin", headers={"Accept": "application/json"})
+
+
+def test_admin_welcomes_alice(dance):
+    dance.sign_in("alice")
+    response = admin(dance)
+    assert response.status_code == 200
+    assert response.json() == {"message": "Welcome, admin!"}
+
+
+def test_admin_forbids_bob(dance):
+    dance.sign_in("bob")
+    response = admin(dance)
+    assert response.status_code == 403
+    assert response.json()["error"] == "Forbidden"
+
+
+def test_admin_without_an_oauth_sign_in_is_401(dance):
+    response = admin(dance)
+    assert response.status_code == 401
+    assert response.json()["error"] == "Unauthorized"

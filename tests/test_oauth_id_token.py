@@ -12,7 +12,7 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from blueprints.oauth import dance
+from blueprints.oauth import flow
 from blueprints.oauth.client import remote
 
 NONCE = "the-nonce-of-this-attempt"
@@ -44,7 +44,7 @@ def verify(live, id_token):
         session["oauth_dance"] = {"provider": "builtin", "paused": False, "steps": {}, "failed": None, "extra": []}
         session["oauth_pending"] = {"nonce": NONCE}
         session["oauth_tokens"] = {"access_token": "x" * 43, "id_token": id_token}
-        dance.verify_id_token()
+        flow.verify_id_token()
         return session["oauth_pending"]["claims"]
 
 
@@ -82,14 +82,14 @@ def test_oc_3_a_token_with_a_wrong_claim_is_refused(live, claims, change):
         else:
             claims[name] = value
     key = provider_key(live)
-    with pytest.raises(dance.DanceError) as failure:
+    with pytest.raises(flow.DanceError) as failure:
         verify(live, sign(claims, key, kid=key.kid))
     assert failure.value.step == "id_token"
 
 
 def test_oc_3_a_token_signed_by_another_key_is_refused(live, claims):
     impostor = RSAKey.generate_key(2048)
-    with pytest.raises(dance.DanceError):
+    with pytest.raises(flow.DanceError):
         verify(live, sign(claims, impostor, kid=provider_key(live).kid))
 
 
@@ -99,17 +99,17 @@ def test_oc_3_hs256_signed_with_the_public_key_is_refused(live, claims):
     signing_input = f"{part({'alg': 'HS256', 'kid': provider_key(live).kid})}.{part(claims)}"
     mac = hmac.new(public_pem, signing_input.encode(), hashlib.sha256).digest()
     forged = f"{signing_input}.{base64.urlsafe_b64encode(mac).rstrip(b'=').decode()}"
-    with pytest.raises(dance.DanceError):
+    with pytest.raises(flow.DanceError):
         verify(live, forged)
 
 
 def test_oc_3_an_unsigned_token_is_refused(live, claims):
     unsigned = f"{part({'alg': 'none'})}.{part(claims)}."
-    with pytest.raises(dance.DanceError):
+    with pytest.raises(flow.DanceError):
         verify(live, unsigned)
 
 
 def test_oc_3_garbage_is_refused_not_a_500(live):
     for garbage in ("not-a-jwt", "a.b.c", "", "eyJhbGciOiJSUzI1NiJ9." * 3):
-        with pytest.raises(dance.DanceError):
+        with pytest.raises(flow.DanceError):
             verify(live, garbage)

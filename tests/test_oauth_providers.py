@@ -146,14 +146,23 @@ def test_github_has_no_id_token_step_and_names_the_user_by_login(configured_app)
     """GitHub's user API shape ({"login", "id"}) signs in under the login; step 5 says why it is empty."""
     from flask import session
 
-    from blueprints.oauth import dance
+    from blueprints.oauth import flow
 
     with configured_app.test_request_context("/oauth/callback"):
         session["oauth_dance"] = {"provider": "github", "paused": False, "steps": {}, "failed": None, "extra": []}
         session["oauth_pending"] = {"nonce": None}
         session["oauth_tokens"] = {"access_token": "gho_x", "token_type": "bearer"}
-        dance.verify_id_token()
+        flow.verify_id_token()
         assert "OAuth 2.0 only" in session["oauth_dance"]["steps"]["id_token"]["skipped"]
-        dance.sign_in("github", {"login": "octocat", "id": 583231, "name": "The Octocat"})
+        flow.sign_in("github", {"login": "octocat", "id": 583231, "name": "The Octocat"})
         assert session["oauth_identity"] == {"name": "octocat", "sub": "583231", "provider": "github"}
         assert "oauth_pending" not in session
+
+
+@pytest.mark.parametrize(("provider", "status"), [("builtin", 200), ("github", 403), ("google", 403)])
+def test_admin_maps_only_the_builtin_providers_alice_to_the_apps_admin(configured_app, provider, status):
+    """Another provider's "alice" is somebody else: the app's accounts are mapped from its own provider only."""
+    client = configured_app.test_client()
+    with client.session_transaction() as session:
+        session["oauth_identity"] = {"name": "alice", "sub": "1", "provider": provider}
+    assert client.get("/oauth/admin").status_code == status

@@ -649,6 +649,18 @@ def test_pw_6_the_per_account_limit_applies_from_different_addresses(tmp_path, s
     assert statuses == [401, 401, 401, 429]
 
 
+def test_pw_6_a_json_sign_in_cannot_step_around_the_per_account_limit(tmp_path, signing_key_pem):
+    app = throttled_provider(tmp_path / "p", signing_key_pem, LOGIN_FAILURES_PER_ACCOUNT="3 per minute")
+    client = app.test_client()
+    assert [sign_in(client, password="guess", address="10.0.0.1").status_code for _ in range(3)] == [401] * 3
+    environ = {"REMOTE_ADDR": "10.0.0.2"}
+    token = csrf_token(client.get("/login", environ_base=environ).get_data(as_text=True))
+    body = {"username": "alice", "password": "wonderland", "csrf_token": token}
+    response = client.post("/login", json=body, headers={"X-CSRFToken": token}, environ_base=environ)
+    assert response.status_code != 302  # a JSON body is no sign-in: nobody was signed in
+    assert client.get("/console/", environ_base=environ).status_code == 302
+
+
 def test_pw_6_the_per_address_limit_applies_across_accounts(tmp_path, signing_key_pem):
     app = throttled_provider(tmp_path / "p", signing_key_pem, LOGIN_FAILURES_PER_ADDRESS="3 per minute")
     client = app.test_client()

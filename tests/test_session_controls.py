@@ -7,7 +7,7 @@ import pytest
 from test_session_contract import attributes, cookie_value, login, set_cookie
 
 from app import create_app
-from blueprints.session.remember import RememberToken
+from blueprints.session.models import RememberToken
 from extensions import db
 from models import User, find_user, utcnow
 from tests.conftest import app_config
@@ -74,17 +74,13 @@ def test_ses_4_an_expired_session_is_deleted_from_the_store(app, client):
     move_clocks(client, seen=app.config["SESSION_IDLE_TIMEOUT"])
     client.get("/session/admin")
     with app.app_context():
-        import session_store
-
-        assert session_store.inspect(sid) is None
+        assert app.session_interface.inspect(sid) is None
 
 
 def test_ses_4_the_store_forgets_a_record_by_the_absolute_timeout(app, client):
     sid = cookie_value(login(client))
     with app.test_request_context():
-        import session_store
-
-        expires = session_store.inspect(sid)["expires"]
+        expires = app.session_interface.inspect(sid)["expires"]
     assert app.config["PERMANENT_SESSION_LIFETIME"] <= app.config["SESSION_ABSOLUTE_TIMEOUT"]
     assert expires is not None
 

@@ -34,7 +34,7 @@ def test_each_store_keeps_the_record_under_the_prefixed_id(store_app):
     client = store_app.test_client()
     sid = cookie_value(login(client, "bob"))
     with store_app.test_request_context():
-        record = session_store.inspect(sid)
+        record = store_app.session_interface.inspect(sid)
     assert record["key"] == store_app.config["SESSION_KEY_PREFIX"] + sid
     assert record["data"]["_user_id"]  # the login_id, not the password, not the role
     assert record["expires"] and record["raw"]
@@ -46,7 +46,7 @@ def test_each_store_deletes_the_record_at_logout(store_app):
     sid = cookie_value(login(client))
     client.post("/session/logout")
     with store_app.test_request_context():
-        assert session_store.inspect(sid) is None
+        assert store_app.session_interface.inspect(sid) is None
 
 
 def test_ses_1_each_store_refuses_unknown_ids(store_app):

@@ -14,7 +14,7 @@ from conftest import PASSWORDS, PRODUCTION, app_config
 
 import throttle
 from app import create_app
-from config import UnsafeConfiguration
+from refusals import UnsafeConfiguration
 from storage import DatabaseStorage
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,13 +97,30 @@ def test_pw_6_correct_sign_ins_are_never_counted_or_refused(app):
     assert wrong(client).status_code == 429
 
 
-def test_pw_6_the_account_limit_applies_across_addresses(app):
-    client = app.test_client()
+def test_pw_6_the_account_limit_applies_across_addresses(tmp_path):
+    client = throttled_app(tmp_path / "i", RATELIMIT_FAILURES_PER_ACCOUNT="5 per 10 minutes").test_client()
     statuses = [wrong(client, address=f"198.51.100.{n}").status_code for n in range(6)]
     assert statuses == [401] * 5 + [429]
     fresh = client.post("/session/login", json=ALICE, environ_base={"REMOTE_ADDR": "203.0.113.7"})
     assert fresh.status_code == 429  # a new address, the same locked account
     assert client.post("/jwt/login", json={"username": "bob", "password": PASSWORDS["bob"]}).status_code == 200
+
+
+def test_pw_6_a_stranger_failing_as_bob_cannot_keep_bob_out(app):
+    client = app.test_client()
+    assert [wrong(client, username="bob", address="192.0.2.66").status_code for _ in range(6)] == [401] * 5 + [429]
+    bob = {"username": "bob", "password": PASSWORDS["bob"]}
+    # The stranger's address is locked out of bob's account; bob, at his own address, is not.
+    assert client.post("/jwt/login", json=bob, environ_base={"REMOTE_ADDR": "192.0.2.66"}).status_code == 429
+    assert client.post("/jwt/login", json=bob, environ_base={"REMOTE_ADDR": "198.51.100.7"}).status_code == 200
+
+
+def test_pw_6_the_scaleout_relay_is_no_way_around_a_locked_address(app):
+    client = app.test_client()
+    for _ in range(5):
+        wrong(client, address="192.0.2.9")
+    relayed = client.post("/session/scaleout/jwt", json=ALICE, environ_base={"REMOTE_ADDR": "192.0.2.9"})
+    assert relayed.status_code == 429  # refused before anything was forwarded: no password was checked
 
 
 def test_pw_6_the_address_limit_applies_across_accounts(tmp_path):

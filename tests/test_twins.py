@@ -11,11 +11,11 @@ import pytest
 import requests
 from oauth_flow import CLIENT_ID, CLIENT_SECRET, LiveDance, ProviderFlow, csrf_token, query
 
-from vulnerable import naive_jwt, naive_session
+from vulnerable import jwt_attacks, naive_session
 
 STRONG = "Lab3-" + secrets.token_urlsafe(18)  # a password any policy accepts
 NAIVE_CALLBACK = "http://localhost:8000/vulnerable/oauth/callback"
-ATTACKS = [a for a in naive_jwt.ATTACKS if a != "expired"]  # expired waits 5 s: test_jwt_attacks.py
+ATTACKS = [a for a in jwt_attacks.ATTACKS if a != "expired"]  # expired waits 5 s: test_jwt_attacks.py
 
 
 def b64(value):
@@ -130,7 +130,7 @@ def test_lab_3_tokens_of_the_naive_jwt_server_open_nothing_real(client):
 def test_lab_3_the_workbench_hands_nobody_a_real_token(client):
     # Before: POST /vulnerable/jwt/forge {"attack": "refresh-as-access"} returned bob's live
     # refresh token, minted for whoever asked; /jwt/refresh turned it into a live access token.
-    for attack in naive_jwt.ATTACKS:
+    for attack in jwt_attacks.ATTACKS:
         response = client.post("/vulnerable/jwt/forge", json={"attack": attack})
         assert response.status_code == 400 and "real_token" not in response.json
         assert "sign in as bob" in response.json["error"]
@@ -419,7 +419,7 @@ def test_lab_3_the_apps_client_and_the_jwt_lab_refuse_a_naive_id_token(live):
 
     from blueprints.oauth import providers
     from blueprints.oauth.client import remote
-    from blueprints.oauth.dance import check_id_token
+    from blueprints.oauth.flow import check_id_token
 
     token = requests.get(f"{live.provider_url}/naive/id-token-for-another-app", timeout=5).json()["id_token"]
     with live.app.test_request_context(), pytest.raises((JoseError, ValueError)):

@@ -1,4 +1,4 @@
-"""The wire panel (wire.py): LAB-1 bounds, LAB-2 redaction, and HDR-7 for the capture itself."""
+"""The wire panel (wire/): LAB-1 bounds, LAB-2 redaction, and HDR-7 for the capture itself."""
 
 import base64
 import io
@@ -15,6 +15,7 @@ from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 import wire
 from extensions import db
+from wire import exchange, store
 
 CAPTURE = {"X-Wire": "capture"}
 # A password nobody else in the app uses: the HTML footer names the demo accounts' passwords.
@@ -52,8 +53,8 @@ def raw_capture(app, **environ):
 
 
 def later(monkeypatch, delta):
-    now = wire.utcnow()
-    monkeypatch.setattr(wire, "utcnow", lambda: now + delta)
+    now = store.utcnow()
+    monkeypatch.setattr(store, "utcnow", lambda: now + delta)
 
 
 # --- LAB-1: a record is bounded, capture is throttled ----------------------------------------
@@ -66,9 +67,9 @@ def test_lab_1_a_record_of_huge_headers_is_bounded(app, client):
     assert response.status_code == 200 and response.get_json()["status"] == "ok"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     [(_, size, length)] = stored_rows(app)
-    assert size == length <= wire.MAX_RECORD_BYTES
+    assert size == length <= store.MAX_RECORD_BYTES
     headers = record_of(client, response)["request"]["headers"]
-    assert all(len(value) < 2 * wire.MAX_VALUE_BYTES for _, value in headers)
+    assert all(len(value) < 2 * store.MAX_VALUE_BYTES for _, value in headers)
     assert headers[-1][0] == "…" and "more header lines not recorded" in headers[-1][1]
 
 
@@ -76,7 +77,7 @@ def test_lab_1_many_small_headers_are_bounded_in_number(app, client):
     response = client.get("/healthz", headers={**CAPTURE, **{f"X-H-{i}": "v" for i in range(500)}})
     assert response.status_code == 200
     headers = record_of(client, response)["request"]["headers"]
-    assert len(headers) == wire.MAX_HEADERS + 1
+    assert len(headers) == store.MAX_HEADERS + 1
 
 
 @pytest.mark.parametrize(
@@ -88,24 +89,24 @@ def test_lab_1_a_huge_body_and_a_long_url_are_bounded(app, client, body):
     response = client.post("/healthz?q=" + "u" * 50_000, data=body, content_type="text/plain", headers=CAPTURE)
     assert response.status_code == 400  # text/plain is a form type: the CSRF check refuses it
     [(_, size, length)] = stored_rows(app)
-    assert size == length <= wire.MAX_RECORD_BYTES
+    assert size == length <= store.MAX_RECORD_BYTES
     record = record_of(client, response)
-    assert len(record["request"]["url"]) <= wire.MAX_URL_BYTES
+    assert len(record["request"]["url"]) <= store.MAX_URL_BYTES
     assert record["request"]["body"].endswith("the rest is not recorded)")
 
 
 def test_lab_1_a_flood_of_captures_from_one_address_stops_being_recorded(app, client):
-    answers = [capture(client) for _ in range(wire.CAPTURES_PER_MINUTE + 5)]
+    answers = [capture(client) for _ in range(store.CAPTURES_PER_MINUTE + 5)]
     assert all(answer.status_code == 200 for answer in answers)
-    assert sum("X-Wire-Id" in answer.headers for answer in answers) == wire.CAPTURES_PER_MINUTE
-    assert {answer.headers.get("X-Wire-Skipped") for answer in answers[wire.CAPTURES_PER_MINUTE :]} == {"throttled"}
-    assert len(stored_rows(app)) == wire.CAPTURES_PER_MINUTE
+    assert sum("X-Wire-Id" in answer.headers for answer in answers) == store.CAPTURES_PER_MINUTE
+    assert {answer.headers.get("X-Wire-Skipped") for answer in answers[store.CAPTURES_PER_MINUTE :]} == {"throttled"}
+    assert len(stored_rows(app)) == store.CAPTURES_PER_MINUTE
     # Another client is not throttled by the first one's flood.
     assert "X-Wire-Id" in capture(client, "192.0.2.7").headers
 
 
 def test_lab_1_the_throttle_counts_one_minute(client, monkeypatch):
-    for _ in range(wire.CAPTURES_PER_MINUTE):
+    for _ in range(store.CAPTURES_PER_MINUTE):
         capture(client)
     assert capture(client).headers["X-Wire-Skipped"] == "throttled"
     later(monkeypatch, timedelta(seconds=61))
@@ -113,7 +114,7 @@ def test_lab_1_the_throttle_counts_one_minute(client, monkeypatch):
 
 
 def test_lab_1_live_records_per_address_are_capped(app, client, monkeypatch):
-    monkeypatch.setattr(wire, "RECORDS_PER_CLIENT", 5)
+    monkeypatch.setattr(store, "RECORDS_PER_CLIENT", 5)
     answers = [capture(client) for _ in range(7)]
     assert [answer.headers.get("X-Wire-Skipped") for answer in answers[5:]] == ["client-limit"] * 2
     assert "X-Wire-Id" in capture(client, "192.0.2.8").headers
@@ -123,14 +124,14 @@ def test_lab_1_live_records_per_address_are_capped(app, client, monkeypatch):
 def test_lab_1_live_bytes_per_address_are_capped(app, client, monkeypatch):
     capture(client)
     [(_, size, _)] = stored_rows(app)
-    monkeypatch.setattr(wire, "CLIENT_BYTES", 2 * size + size // 2)
+    monkeypatch.setattr(store, "CLIENT_BYTES", 2 * size + size // 2)
     assert "X-Wire-Id" in capture(client).headers
     assert capture(client).headers["X-Wire-Skipped"] == "client-limit"
-    assert sum(row.size for row in stored_rows(app)) <= wire.CLIENT_BYTES
+    assert sum(row.size for row in stored_rows(app)) <= store.CLIENT_BYTES
 
 
 def test_lab_1_an_ipv6_network_counts_as_one_client(app, client, monkeypatch):
-    monkeypatch.setattr(wire, "CAPTURES_PER_MINUTE", 2)
+    monkeypatch.setattr(store, "CAPTURES_PER_MINUTE", 2)
     assert "X-Wire-Id" in capture(client, "2001:db8::1").headers
     assert "X-Wire-Id" in capture(client, "2001:db8::2:3").headers
     assert capture(client, "2001:db8::ffff").headers["X-Wire-Skipped"] == "throttled"
@@ -138,7 +139,7 @@ def test_lab_1_an_ipv6_network_counts_as_one_client(app, client, monkeypatch):
 
 
 def test_lab_1_the_total_row_count_never_exceeds_the_cap(app, client, monkeypatch):
-    monkeypatch.setattr(wire, "MAX_RECORDS", 10)
+    monkeypatch.setattr(store, "MAX_RECORDS", 10)
     answers = [capture(client, f"198.51.100.{n}") for n in range(15) for _ in range(2)]
     assert all(answer.status_code == 200 for answer in answers)
     assert len(stored_rows(app)) == 10
@@ -148,16 +149,16 @@ def test_lab_1_the_total_row_count_never_exceeds_the_cap(app, client, monkeypatc
 def test_lab_1_the_total_bytes_never_exceed_the_cap(app, client, monkeypatch):
     capture(client, "198.51.100.1")
     [(_, size, _)] = stored_rows(app)
-    monkeypatch.setattr(wire, "MAX_STORE_BYTES", 3 * size + size // 2)
+    monkeypatch.setattr(store, "MAX_STORE_BYTES", 3 * size + size // 2)
     answers = [capture(client, f"198.51.100.{n}") for n in range(2, 8)]
-    assert sum(row.size for row in stored_rows(app)) <= wire.MAX_STORE_BYTES
+    assert sum(row.size for row in stored_rows(app)) <= store.MAX_STORE_BYTES
     assert len(stored_rows(app)) == 3
     assert answers[-1].headers["X-Wire-Skipped"] == "store-full"
 
 
 def test_lab_1_expired_records_are_gone(app, client, monkeypatch):
     old = capture(client).headers["X-Wire-Id"]
-    later(monkeypatch, wire.KEEP_FOR + timedelta(seconds=1))
+    later(monkeypatch, store.KEEP_FOR + timedelta(seconds=1))
     assert client.get(f"/wire/{old}", headers={"Accept": "application/json"}).status_code == 404
     capture(client, "192.0.2.9")  # the next capture purges what expired
     with app.app_context():
@@ -166,7 +167,7 @@ def test_lab_1_expired_records_are_gone(app, client, monkeypatch):
 
 
 def test_lab_1_a_capture_over_a_bound_tells_the_page_and_the_panel_says_why(client, monkeypatch):
-    monkeypatch.setattr(wire, "MAX_RECORDS", 0)
+    monkeypatch.setattr(store, "MAX_RECORDS", 0)
     response = capture(client)
     assert response.status_code == 200 and response.get_json()["status"] == "ok"
     assert response.headers["X-Wire-Skipped"] == "store-full" and "X-Wire-Id" not in response.headers
@@ -466,14 +467,14 @@ def test_hdr_7_deep_json_with_capture_gets_the_endpoints_own_answer(client, meth
     assert response.status_code == status
     assert response.headers["Content-Security-Policy"] and response.headers["X-Content-Type-Options"] == "nosniff"
     body = record_of(client, response)["request"]["body"]
-    assert body.startswith(deep[:20]) and len(body) < wire.MAX_BODY_BYTES
+    assert body.startswith(deep[:20]) and len(body) < store.MAX_BODY_BYTES
 
 
 def test_hdr_7_a_record_that_cannot_be_made_leaves_the_answer_intact(client, monkeypatch):
     def broken(*args):
         raise RuntimeError("a shape nobody foresaw")
 
-    monkeypatch.setattr(wire, "redacted_body", broken)
+    monkeypatch.setattr(exchange, "redacted_body", broken)
     response = client.get("/healthz", headers=CAPTURE)
     assert response.status_code == 200 and response.get_json()["status"] == "ok"
     assert response.headers["Content-Security-Policy"]
@@ -484,14 +485,14 @@ def test_hdr_7_a_store_that_fails_leaves_the_answer_intact(client, monkeypatch):
     def locked(*args):
         raise OperationalError("INSERT", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(wire, "refusal", locked)
+    monkeypatch.setattr(store, "refusal", locked)
     response = client.get("/healthz", headers=CAPTURE)
     assert response.status_code == 200
     assert response.headers["X-Wire-Skipped"] == "store-unavailable"
 
 
 def test_hdr_7_a_hop_that_cannot_be_recorded_does_not_break_the_caller(app, monkeypatch):
-    monkeypatch.setattr(wire, "redacted_body", lambda *args: 1 / 0)
+    monkeypatch.setattr(exchange, "redacted_body", lambda *args: 1 / 0)
     with app.test_request_context():
         record = wire.exchange_from_requests(hop("GET", f"http://instance.test/?password={SECRET}"))
     assert record["request"]["body"] == "(this exchange could not be recorded)"

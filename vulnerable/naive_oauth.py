@@ -4,7 +4,8 @@ The article's OAuth example, completed the way tutorials often complete it: no `
 PKCE, an id_token read without checking its signature, audience or nonce, and a `next`
 parameter followed wherever it points. Each FLAW below has its fix in blueprints/oauth/.
 It talks to the naive twin of the provider (provider/naive_provider.py). The attack bench
-(vulnerable/oauth_bench.py) sends the same attacks to this twin and to the real client.
+(vulnerable/oauth_bench.py, its own blueprint) sends the same attacks to this twin and to the
+real client; the twin imports nothing of it.
 
 What it never does (LAB-3): sign anyone in to the real app. Whom it believes lives under its own
 session key (NAIVE_STATE), which no real view reads; the real identity key, `oauth_identity`,
@@ -18,7 +19,7 @@ from urllib.parse import urlencode
 import requests
 from flask import Blueprint, current_app, jsonify, redirect, request, session, url_for
 
-import config
+from blueprints.oauth.providers import builtin_client
 
 bp = Blueprint("naive_oauth", __name__, url_prefix="/vulnerable/oauth")
 
@@ -56,7 +57,7 @@ def callback_url():
 @bp.get("/login")
 def login():
     """FLAW (OC-1, OC-2): no state, no PKCE, no nonce. FLAW (OC-5): `next` kept as given."""
-    client_id, _ = config.builtin_client(current_app)
+    client_id, _ = builtin_client(current_app)
     # Only a value no Location header can carry (a newline, a tab) is dropped: a 500 teaches nothing.
     wanted = request.args.get("next", "")
     save_naive_state(next=wanted if wanted.isprintable() and len(wanted) <= 2000 else None)
@@ -76,7 +77,7 @@ def read_id_token(id_token):
 def callback():
     """FLAW (OC-2): any code is exchanged, whoever's it is and whoever started the flow."""
     code = request.args.get("code", "")
-    client_id, secret = config.builtin_client(current_app)
+    client_id, secret = builtin_client(current_app)
     try:
         response = requests.post(
             f"{naive_provider()}/token",
@@ -94,7 +95,7 @@ def callback():
     next_url = naive_state().get("next")
     save_naive_state(identity={**identity, "provider": "naive twin"}, next=None)
     # FLAW (OC-5): wherever `next` said, even another site.
-    return redirect(next_url or url_for("naive_oauth.bench", _anchor="naive-whoami"))
+    return redirect(next_url or url_for("oauth_bench.bench", _anchor="naive-whoami"))
 
 
 @bp.get("/protected")
@@ -110,7 +111,4 @@ def protected():
 def logout():
     """Forget whom the naive client believed (the real OAuth sign-in is not touched)."""
     session.pop(NAIVE_STATE, None)
-    return redirect(url_for("naive_oauth.bench", _anchor="naive-whoami"))
-
-
-from . import oauth_bench  # noqa: E402, F401  (the bench's routes, on this blueprint)
+    return redirect(url_for("oauth_bench.bench", _anchor="naive-whoami"))

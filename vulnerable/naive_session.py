@@ -23,7 +23,7 @@ from security import cross_site_allowed
 
 from .accounts import authenticate
 
-bp = Blueprint("naive_session", __name__, url_prefix="/vulnerable/session")
+bp = Blueprint("naive_session", __name__, url_prefix="/vulnerable/session", template_folder="templates")
 
 # Two cookies with the same id, so the CSRF demo can compare SameSite=None with Lax.
 COOKIE_NONE = "naive_sid"
@@ -101,7 +101,7 @@ def page():
     """The naive twin's page; `?sid=` plants an id, as a link from an attacker would."""
     planted = request.args.get("sid", "")[:100]
     record = adopt(planted) if planted else current()
-    response = make_response(render_template("session/naive.html", record=record))
+    response = make_response(render_template("vulnerable/naive_session.html", record=record))
     return with_cookies(response, record.sid) if planted else response
 
 
@@ -114,7 +114,9 @@ def login():
     """FLAW: signs the user in under the id the browser arrived with (session fixation)."""
     user = authenticate(request.form.get("username", ""), request.form.get("password", ""))
     if user is None:
-        return render_template("session/naive.html", record=current(), error="Invalid username or password."), 401
+        return render_template(
+            "vulnerable/naive_session.html", record=current(), error="Invalid username or password."
+        ), 401
     record = current() or new_session()
     record.username = user.username
     db.session.commit()
@@ -138,12 +140,12 @@ def note():
     record = current(cookie)
     if record is None or record.username is None:
         result = f"Refused: no signed-in {cookie} cookie arrived with this request (a Lax cookie stays home)."
-        return render_template("session/naive.html", record=record, result=result, refused=True), 401
+        return render_template("vulnerable/naive_session.html", record=record, result=result, refused=True), 401
     record.note = request.form.get("note", "")[:200]
     db.session.commit()
     result = f"The forged request worked. Note saved for {record.username}, trusting the {cookie} cookie alone"
     result += f": {record.note}"
-    return render_template("session/naive.html", record=record, result=result)
+    return render_template("vulnerable/naive_session.html", record=record, result=result)
 
 
 @bp.post("/logout")

@@ -2,9 +2,12 @@
 
 models.py     the keyring, the blocklist table and refresh-token families
 keys.py       keys by `kid`, rotation, RS256 and its JWKS
-tokens.py     issuing tokens, and the checks (and 401 answers) on every token shown
+checks.py     the rules a token must meet, one function each (verifier and inspector share them)
+tokens.py     issuing tokens, the verifier that runs those rules, and its 401 answers
 blocklist.py  revocation by `jti`, in SQLite or Redis, each entry expiring with its token
 families.py   refresh-token rotation, reuse detection
+signin.py     what a sign-in submits: the username the throttle counts, the lifetime asked for
+guards.py     @role_required("admin"): authorization by the token's role claim
 routes.py     the article's routes: login, protected, admin, refresh, logout
 cookies.py    the same API with the token in an HttpOnly cookie and a CSRF double-submit
 inspector.py  a token decoded without trust, then every check with its verdict
@@ -12,6 +15,8 @@ lab.py        the lab page and its JSON helpers
 """
 
 from flask import Blueprint, current_app, request
+
+from refusals import UnsafeConfiguration
 
 bp = Blueprint("jwt", __name__, url_prefix="/jwt")
 
@@ -22,8 +27,6 @@ def init_app(app):
 
     # A typo in JWT_ALGORITHM would otherwise surface as an error at the first sign-in.
     if app.config["JWT_ALGORITHM"] not in keys.ALGORITHMS:
-        from config import UnsafeConfiguration
-
         raise UnsafeConfiguration(f"JWT_ALGORITHM must be one of {', '.join(keys.ALGORITHMS)}")
     app.register_blueprint(bp)
 

@@ -23,7 +23,7 @@ from models import User, authenticate
 from security import cross_site_allowed
 
 from . import blocklist, bp, families, tokens
-from .routes import submitted_username
+from .signin import submitted_username
 
 
 # PW-3, PW-6: the same throttle as /jwt/login, on the same counters (throttle.py).

@@ -7,7 +7,6 @@ their `kid` header; tokens signed earlier still verify with the key they name, u
 retired. An unknown `kid` is refused: a verifier never fetches or accepts a key the token offers.
 """
 
-import base64
 import secrets
 from functools import lru_cache
 
@@ -17,6 +16,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+import b64url
 from extensions import db
 from models import utcnow
 
@@ -119,8 +119,8 @@ def public_pem(key):
 
 
 def b64url_uint(number):
-    raw = number.to_bytes((number.bit_length() + 7) // 8, "big")
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+    """An RSA modulus or exponent as a JWK writes it: big-endian bytes, base64url (RFC 7518 §6.3)."""
+    return b64url.encode(number.to_bytes((number.bit_length() + 7) // 8, "big"))
 
 
 def jwks():

@@ -3,14 +3,14 @@
 from datetime import timedelta
 
 from flask import current_app, jsonify, render_template, request
-from flask_jwt_extended import get_jwt, jwt_required
 
 import storage
 from bodies import json_object
 from errors import error_response
 
 from . import blocklist, bp, inspector, keys, tokens
-from .routes import LAB_LIFETIME
+from .guards import role_required
+from .signin import LAB_LIFETIME
 
 
 @bp.get("/")
@@ -83,20 +83,10 @@ def keyring():
 
 # Rotating or retiring a key changes what every user's token is worth: admins only, and by
 # bearer token (a JSON API another site cannot call from a victim's browser).
-def admin_only():
-    if get_jwt()["role"] != "admin":
-        challenge = 'Bearer realm="authlab", error="insufficient_scope", error_description="admin role required"'
-        return error_response(403, "admin role required", headers={"WWW-Authenticate": challenge})
-    return None
-
-
 @bp.post("/api/keys/rotate")
-@jwt_required(locations=["headers"])
+@role_required("admin")
 def rotate():
     """Add a key (HS256 or RS256); new tokens are signed with it, older keys keep verifying."""
-    refused = admin_only()
-    if refused:
-        return refused
     alg = json_object().get("alg", current_app.config["JWT_ALGORITHM"])
     if alg not in keys.ALGORITHMS:
         return error_response(400, f"alg must be one of {', '.join(keys.ALGORITHMS)}")
@@ -105,12 +95,9 @@ def rotate():
 
 
 @bp.post("/api/keys/retire")
-@jwt_required(locations=["headers"])
+@role_required("admin")
 def retire():
     """Retire a verifying key: every token it signed is refused from now on."""
-    refused = admin_only()
-    if refused:
-        return refused
     kid = json_object().get("kid")
     if keys.find(kid) is not None and kid == keys.signing_key().kid:
         return error_response(400, "rotate first: the signing key cannot be retired")

@@ -14,22 +14,8 @@ from extensions import db, limiter
 from models import User, authenticate
 
 from . import blocklist, bp, families, tokens
-
-# The lab may ask for a short-lived access token (to watch it expire); never a longer one.
-LAB_LIFETIME = (5, 900)
-
-
-def requested_lifetime(value):
-    """An access-token lifetime the lab asked for, clamped to 5 s to 15 min; None for the default."""
-    # Python's JSON parser accepts NaN, which no comparison clamps: it counts as "not asked".
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-        return None
-    return int(min(max(value, LAB_LIFETIME[0]), LAB_LIFETIME[1]))
-
-
-def submitted_username():
-    """The username of a JSON sign-in: the account the throttle counts a failure against."""
-    return json_object().get("username")
+from .guards import role_required
+from .signin import requested_lifetime, submitted_username
 
 
 # PW-3, PW-6: failed sign-ins are counted per account and per address, in the store every
@@ -55,16 +41,12 @@ def protected():
     return jsonify(message="You are authenticated!", sub=claims["sub"], role=claims["role"], exp=claims["exp"])
 
 
-# The role comes from the token's `role` claim, which only a holder of the signing key can write.
-# It is the role at the moment of issue: a demotion takes effect when the token expires, or at
-# once if the user's tokens are revoked (that is the price of not asking the database).
+# Authorization after authentication: the token's `role` claim decides (guards.role_required,
+# the decorator of exercise 1); a valid token of another role gets 403 insufficient_scope.
 @bp.get("/admin")
-@jwt_required(locations=["headers"])
+@role_required("admin")
 def admin():
     """Access tokens of admins only: 403 for everyone else."""
-    if get_jwt()["role"] != "admin":
-        challenge = 'Bearer realm="authlab", error="insufficient_scope", error_description="admin role required"'
-        return error_response(403, "admin role required", headers={"WWW-Authenticate": challenge})
     return jsonify(message="Welcome, admin!", sub=get_jwt()["sub"])
 
 

@@ -1,16 +1,18 @@
-"""Issuing tokens, and the checks flask-jwt-extended runs on every token it is shown.
+"""Issuing tokens, and the verifier flask-jwt-extended runs on every token it is shown.
 
 flask-jwt-extended verifies the signature, `exp`, `iss` and `aud` (with no leeway) and calls the
 loaders below for the rest: which key a token may name, whether it has been revoked, and how to
-answer when it is refused. Its default answer to a bad token is 422; RFC 6750 §3.1 says a
-bearer token that is missing, malformed, expired or revoked is a 401 with a `WWW-Authenticate`
-header saying why, so every loader here answers that way (never a 422, never a 500).
+answer when it is refused. The rules themselves, one function each, are in checks.py.
+
+Its default answer to a bad token is 422; RFC 6750 §3.1 says a bearer token that is missing,
+malformed, expired or revoked is a 401 with a `WWW-Authenticate` header saying why, so every
+loader here answers that way (never a 422, never a 500).
 """
 
 import re
 import secrets
 import time
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 import jwt as pyjwt
 from flask import current_app, g, request
@@ -18,25 +20,12 @@ from flask_jwt_extended import decode_token
 from flask_jwt_extended.exceptions import JWTExtendedException
 
 from errors import error_response
-from extensions import db, jwt
-from models import User
+from extensions import jwt_manager
 
-from . import blocklist, bp, keys
+from . import bp, checks, families, keys
+from .checks import MAX_TOKEN, TokenRefused
 
-# Claims every token of this app carries, checked on every token it is shown (JWT-3, JWT-4).
-REQUIRED_CLAIMS = ("iss", "aud", "sub", "iat", "exp", "jti", "type")
-TOKEN_TYPES = ("access", "refresh")
 BEARER = "Bearer"  # the token type of RFC 6750 (what the client puts before the token)
-MAX_TOKEN = 8192  # characters; no token of ours comes near
-
-# Header parameters that name a key. A verifier that follows them lets the token choose the
-# key that verifies it, i.e. lets the attacker sign with their own key (RFC 8725 §3.10).
-KEY_NAMING_HEADERS = ("jwk", "jku", "x5u", "x5c")
-
-
-class TokenRefused(pyjwt.InvalidTokenError):
-    """A token this app refuses; the message says why (and ends up in the 401's JSON)."""
-
 
 # The configured lifetime of each kind of token.
 LIFETIME_SETTINGS = {"access": "JWT_ACCESS_TOKEN_EXPIRES", "refresh": "JWT_REFRESH_TOKEN_EXPIRES"}
@@ -101,74 +90,43 @@ def canonical_bearer_scheme():
         request.environ["HTTP_AUTHORIZATION"] = BEARER_SCHEME.sub(rf"\g<before>\g<space>{BEARER}", header)
 
 
-# ### Which key may verify this token (runs before the signature is checked)
+# ### The verifier: the loaders flask-jwt-extended calls on every token
 #
-# The token's header is attacker-controlled, so it may only *select* among our own keys by
-# `kid`, never supply one (`jwk`, `jku`, `x5u`, `x5c` are refused, never fetched). The algorithm
-# comes from the key, not from the token: an `alg` that differs from the key's own (`none`, or
-# HS256 with an RSA public key as the HMAC secret) is refused (JWT-1, RFC 8725 §3.1-3.2).
+# Before the signature, the header may only *select* one of our keys, and the key fixes the
+# algorithm (JWT-1). PyJWT then checks the signature, the times, `iss` and `aud` with that key
+# and no leeway (JWT-3, JWT-4). After it, the claims must be well formed (JWT-4) and the token
+# still in force (JWT-5, JWT-6, PW-4). Each step runs the rules of checks.py; the first rule a
+# token breaks refuses it, with that rule's reason.
 
 
-@jwt.decode_key_loader
+@jwt_manager.decode_key_loader
 def verification_key(header, unverified_claims):
-    for name in KEY_NAMING_HEADERS:
-        if name in header:
-            raise TokenRefused(f"key named in the header ({name}): refused, never fetched")
-    alg = header.get("alg")
-    if alg not in keys.ALGORITHMS:
-        raise TokenRefused(f"algorithm not allowed: {str(alg)[:20]}")
-    key = keys.find(header.get("kid"))
-    if key is None:
-        raise TokenRefused("unknown key id (kid)")
-    if key.retired_at is not None:
-        raise TokenRefused(f"key {key.kid} has been retired")
-    if alg != key.alg:
-        raise TokenRefused(f"algorithm {alg} does not match key {key.kid} ({key.alg})")
-    # Refusing a token for lacking a claim trusts nothing in it, so this may come first.
-    missing = [name for name in REQUIRED_CLAIMS if name not in unverified_claims]
-    if missing:
-        raise TokenRefused(f"missing claim: {', '.join(missing)}")
-    return keys.verification_material(key)
+    """Before the signature: which of our keys may verify this token (JWT-1, JWT-3)."""
+    checks.no_key_offered(header)
+    checks.allowed_algorithm(header)
+    checks.known_key(header)
+    checks.required_claims(unverified_claims)
+    return keys.verification_material(keys.find(header["kid"]))
 
 
-# ### After the signature: the kind of token, and whether it is still in force
+# The three rules of a well-formed token are reported together ("claims refused: type must be
+# access or refresh; sub must be a user id"), so a student sees every malformed claim at once.
+WELL_FORMED = (checks.token_type, checks.subject, checks.role)
 
 
-@jwt.token_verification_loader
+@jwt_manager.token_verification_loader
 def claims_are_well_formed(_header, claims):
-    """A known `type`, a numeric-string `sub` and a string `role`."""
-    problems = []
-    if claims.get("type") not in TOKEN_TYPES:
-        problems.append("type must be access or refresh")
-    sub = claims.get("sub")
-    if not (isinstance(sub, str) and sub.isdigit() and len(sub) < 12):
-        problems.append("sub must be a user id")
-    if not isinstance(claims.get("role"), str):
-        problems.append("role must be a string")
-    g.jwt_refusal = "; ".join(problems)
-    return not problems
+    """After the signature: a known `type`, a numeric-string `sub` and a string `role`."""
+    g.jwt_refusal = "; ".join(reason for rule in WELL_FORMED if (reason := checks.failure(rule, claims)))
+    return not g.jwt_refusal
 
 
 def revocation_reason(claims):
-    """Why a well-signed token is no longer in force, or None when it is.
-
-    Three ways: its `jti` or its whole family is on the blocklist (logout, reuse of a refresh
-    token: JWT-5, JWT-6), or it was issued before the user's `tokens_valid_after` (a password
-    change or "sign out everywhere": PW-4). All three survive a restart: they live in the store.
-    """
-    reason = blocklist.revoked_reason(claims.get("jti"), "family:" + str(claims.get("fam")))
-    if reason:
-        return reason
-    sub = claims.get("sub")
-    user = db.session.get(User, int(sub)) if isinstance(sub, str) and sub.isdigit() and len(sub) < 12 else None
-    if user is None:
-        return "the user no longer exists"
-    if claims["iat"] < user.tokens_valid_after.replace(tzinfo=UTC).timestamp():
-        return "issued before the password was changed (all tokens revoked)"
-    return None
+    """Why a well-signed token is no longer in force (JWT-5, JWT-6, PW-4), or None when it is."""
+    return checks.failure(checks.not_on_blocklist, claims) or checks.failure(checks.user_still_valid, claims)
 
 
-@jwt.token_in_blocklist_loader
+@jwt_manager.token_in_blocklist_loader
 def is_revoked(_header, claims):
     g.jwt_refusal = revocation_reason(claims)
     return g.jwt_refusal is not None
@@ -189,7 +147,7 @@ def refuse(reason, error="invalid_token", status=401):
     return error_response(status, reason, headers={"WWW-Authenticate": challenge})
 
 
-@jwt.unauthorized_loader
+@jwt_manager.unauthorized_loader
 def missing_token(reason):
     # No credentials at all: RFC 6750 §3.1 says the challenge carries no error code.
     if reason.startswith("Missing Authorization"):
@@ -197,7 +155,7 @@ def missing_token(reason):
     return refuse(reason)  # cookie mode: missing cookie or CSRF double-submit value
 
 
-@jwt.invalid_token_loader
+@jwt_manager.invalid_token_loader
 def invalid_token(reason):
     if reason == "Only non-refresh tokens are allowed":
         reason = "a refresh token cannot be used as an access token"
@@ -206,22 +164,22 @@ def invalid_token(reason):
     return refuse(reason)
 
 
-@jwt.expired_token_loader
+@jwt_manager.expired_token_loader
 def expired_token(_header, claims):
     return refuse(f"token expired {int(time.time() - claims['exp'])} s ago")
 
 
-@jwt.revoked_token_loader
+@jwt_manager.revoked_token_loader
 def revoked_token(_header, _claims):
     return refuse(f"token revoked: {g.get('jwt_refusal') or 'revoked'}")
 
 
-@jwt.token_verification_failed_loader
+@jwt_manager.token_verification_failed_loader
 def malformed_claims(_header, _claims):
     return refuse(f"claims refused: {g.get('jwt_refusal') or 'malformed'}")
 
 
-@jwt.user_lookup_error_loader
+@jwt_manager.user_lookup_error_loader
 def unknown_user(_header, _claims):
     return refuse("the user no longer exists")
 
@@ -234,8 +192,6 @@ def unknown_user(_header, _claims):
 # however often it is refreshed. Then the user signs in again (RFC 9700 §4.14.2).
 def issue_pair(user, family, access_seconds=None, auth_time=None):
     """An access token and a refresh token of one family, in the OAuth-style JSON answer."""
-    from . import families
-
     auth_time = int(auth_time or time.time())
     refresh_seconds = auth_time + lifetime("refresh") - time.time()
     access, access_claims = issue(user, "access", family, access_seconds, auth_time=auth_time)

@@ -25,7 +25,7 @@ def remote(name):
     """authlib's client for a configured provider (registered on first use), or None.
 
     Registered when first needed, not at start-up: the provider may start after the app,
-    and in development hands the app its credentials only then (config.builtin_client).
+    and in development hands the app its credentials only then (providers.builtin_client).
     """
     settings = providers.client_settings(current_app, name)
     if not (settings["client_id"] and settings["client_secret"]):
@@ -47,7 +47,7 @@ def record_back_channel(session):
 
 
 # The record reaches the dance page, so it goes through the wire panel's one redaction path
-# (LAB-2, wire.py): the client secret (form field or Basic header) is masked, the bearer,
+# (LAB-2, wire/redact.py): the client secret (form field or Basic header) is masked, the bearer,
 # access and refresh tokens are shortened; the code and the PKCE verifier, spent by then, stay.
 def record_response(response, *args, **kwargs):
     g.setdefault("oauth_wire", []).append(wire.exchange_from_requests(response, hop="app → provider (back channel)"))

@@ -4,9 +4,9 @@ Each is shown only when its client id and secret are configured; otherwise the l
 how to register an application there and which redirect URI to give.
 """
 
+import json
 from dataclasses import dataclass, field
-
-import config
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -88,10 +88,30 @@ def all_providers(app):
     return {"builtin": builtin(app), "github": GITHUB, "google": GOOGLE}
 
 
+def builtin_client(app):
+    """(client_id, client_secret) of this app at the built-in provider, or (None, None).
+
+    Read when needed, not at start-up: the provider may start after the app, and outside
+    production it hands the app this registration (PROVIDER_REGISTRATION_FILE) only then.
+    In production the credentials come from the environment alone.
+    """
+    config = app.config
+    if config.get("BUILTIN_CLIENT_ID") and config.get("BUILTIN_CLIENT_SECRET"):
+        return config["BUILTIN_CLIENT_ID"], config["BUILTIN_CLIENT_SECRET"]
+    if config["ENV_NAME"] == "production":
+        return None, None
+    path = Path(config["PROVIDER_REGISTRATION_FILE"])
+    try:
+        values = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None, None
+    return values.get("client_id"), values.get("client_secret")
+
+
 def credentials(app, name):
     """(client_id, client_secret) for a provider, or (None, None) when not configured."""
     if name == "builtin":
-        return config.builtin_client(app)
+        return builtin_client(app)
     prefix = name.upper()
     return app.config.get(f"{prefix}_CLIENT_ID"), app.config.get(f"{prefix}_CLIENT_SECRET")
 

@@ -1,15 +1,33 @@
-"""The OAuth client's routes, with the parallel names of the other demos: login, logout
-(and the callback the provider sends the browser back to)."""
+"""The OAuth client's routes, with the parallel names of the other demos: login, protected,
+admin, logout (and the lab page, and the callback the provider sends the browser back to)."""
 
 from authlib.integrations.base_client import OAuthError
-from flask import abort, current_app, jsonify, redirect, request, session, url_for
+from flask import abort, current_app, jsonify, redirect, render_template, request, session, url_for
 from requests import RequestException
 
 from errors import error_response
+from models import find_user
 
-from . import bp, providers
+from . import bp, flow, providers
+from .attempt import DanceError, current
 from .client import remote
-from .dance import finish_callback, revoke_grant, start_redirect
+from .dance import advance, fail
+
+
+@bp.get("/")
+def lab():
+    """The OAuth lab page: sign in with a provider, or learn how to configure one."""
+    configured = providers.configured(current_app)
+    names = {provider.name for provider in configured}
+    missing = [p for p in providers.all_providers(current_app).values() if p.name not in names]
+    return render_template(
+        "oauth/lab.html",
+        configured=configured,
+        missing=missing,
+        redirect_uri=providers.redirect_uri(current_app),
+        identity=session.get("oauth_identity"),
+        dance=current(),
+    )
 
 
 @bp.get("/login")
@@ -18,16 +36,30 @@ def login():
     name = request.args.get("provider", "builtin")
     if name not in {p.name for p in providers.configured(current_app)} or remote(name) is None:
         abort(404, f"No provider named {name!r} is configured; the OAuth lab page shows how to add one.")
-    return start_redirect(name, paused=request.args.get("pause") == "1", next_url=request.args.get("next"))
+    paused = request.args.get("pause") == "1"
+    url = flow.begin(name, paused, next_url=request.args.get("next"))
+    # Pause mode: the dance page first, which shows the request before the browser goes.
+    if paused:
+        return redirect(url_for("oauth.dance_page", _anchor="step-authorize"))
+    return redirect(url)
 
 
 # OC-4: the callback never renders tokens into the page it answers with: it does its work on
 # the server and answers with a redirect (Cache-Control: no-store, set for every response by
 # security.py), so the code-bearing URL leaves the address bar and the history at once.
+# A failed check (OC-2 state, RFC 9207 iss, OC-3 id_token) signs nobody in: a 400 page.
 @bp.get("/callback")
 def callback():
     """Steps 3 to 6: check state, exchange the code, verify the id_token, call userinfo, sign in."""
-    return finish_callback()
+    try:
+        flow.check_callback(request.args)
+        if not current()["paused"]:
+            advance(all_remaining=True)
+    except DanceError as error:
+        return fail(error)
+    if current()["paused"]:
+        return redirect(url_for("oauth.dance_page", _anchor="step-token"))
+    return redirect(current().get("next") or url_for("oauth.dance_page", _anchor="step-userinfo"))
 
 
 @bp.get("/protected")
@@ -40,14 +72,37 @@ def protected():
     return jsonify(message="You are authenticated!", user=identity["name"], provider=identity["provider"])
 
 
+# The provider says who you are; the app decides what you may do. An id_token or a scope is
+# no role in this app: the provider knows nothing of its admins. So the app maps the identity
+# to one of its own accounts and asks that account. The rule is the simplest honest one: only
+# the built-in provider's accounts map, by username, because that provider is run for this
+# app, its issuer is pinned (OC-3) and its demo users are the app's demo users. A GitHub or
+# Google user who happens to be called "alice" is somebody else, and is never an admin here.
+def app_account(identity):
+    """The app's own account the OAuth identity stands for, or None."""
+    return find_user(identity["name"]) if identity["provider"] == "builtin" else None
+
+
+@bp.get("/admin")
+def admin():
+    """Admins of this app only: signed in with OAuth, and mapped to an admin account here."""
+    identity = session.get("oauth_identity")
+    if not identity:
+        return error_response(401, "Unauthorized", "Nobody is signed in with OAuth in this browser.")
+    account = app_account(identity)
+    if account is None or not account.is_admin:
+        return error_response(403, "Forbidden", f"{identity['name']} is signed in, but is not an admin of this app.")
+    return jsonify(message="Welcome, admin!")
+
+
 @bp.post("/logout")
 def logout():
     """Forget the OAuth identity here and revoke the grant at the provider (best effort)."""
-    tokens, dance = session.get("oauth_tokens"), session.get("oauth_dance")
+    tokens, dance = session.get("oauth_tokens"), current()
     client = remote(dance["provider"]) if tokens and dance else None
     if client is not None:
         try:
-            revoke_grant(client, tokens)
+            flow.revoke_grant(client, tokens)
         except (OAuthError, RequestException, ValueError):
             # Best effort: signing out here must not depend on the provider being up.
             current_app.logger.warning("Could not revoke the OAuth grant at sign-out")

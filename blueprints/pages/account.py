@@ -4,7 +4,7 @@ from flask import current_app, flash, g, redirect, render_template, request, url
 from flask_login import current_user
 
 from blueprints.session import remember
-from blueprints.session.routes import sign_in
+from blueprints.session.signin import sign_in
 from extensions import db, limiter
 from passwords import MAX_LENGTH, MIN_LENGTH, password_problems
 

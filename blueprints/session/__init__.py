@@ -1,9 +1,12 @@
 """The session demo: the article's express-session example, with flask-login and Flask-Session.
 
+signin.py    what a sign-in submits, and the fresh session it starts (SES-2)
+guards.py    @session_required(role=None): 401 without a live session, 403 without the role
 routes.py    the article's endpoints (login, protected, admin, logout) done right
 binding.py   a signed-in session works only in the browser that signed in
 timeouts.py  idle and absolute timeouts, enforced on the server (SES-4)
 remember.py  a hardened, revocable remember-me cookie (SES-6)
+models.py    the lab's tables: the remember-me tokens
 lab.py       the lab page and the JSON it reads (the server-side record, the signed-cookie contrast)
 scaleout.py  the app and its replica: one store per instance, a shared store, JWTs
 """

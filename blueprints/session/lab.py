@@ -1,6 +1,5 @@
 """The lab page, and the JSON it reads: the server's side of a session, made visible."""
 
-import base64
 import json
 import zlib
 
@@ -10,12 +9,15 @@ from flask_login import current_user, logout_user
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature
 
+import b64url
 import session_store
+from answers import bad_request, credentials
 from models import DEMO_ACCOUNTS
+from wire.relay import forward
 
 from . import bp, remember, timeouts
-from .routes import api_error, credentials
-from .scaleout import forward, step
+from .guards import session_required
+from .scaleout import step
 
 MAX_COOKIE = 4096  # what a browser stores per cookie: a larger "cookie" is not one
 
@@ -52,7 +54,7 @@ def lab():
 def record():
     """The session as the server holds it: the cookie's id, the record under it, the clocks."""
     sid = getattr(session, "sid", None)
-    stored = session_store.inspect(sid) if sid else None
+    stored = current_app.session_interface.inspect(sid) if sid else None
     # A sign-in or logout by fetch empties the session, and the CSRF secret with it: the
     # page's forms get a fresh token from here (same-origin script only: no CORS, HDR-4).
     token = generate_csrf()
@@ -85,7 +87,7 @@ def cookie_serializer():
 def decode_without_key(value):
     """Read a Flask session cookie the way anyone can: no key needed, just base64."""
     payload = value.split(".")[1] if value.startswith(".") else value.split(".")[0]
-    raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    raw = b64url.decode(payload)
     if value.startswith("."):
         raw = zlib.decompress(raw)
     return json.loads(raw)
@@ -113,7 +115,7 @@ def verify_client_cookie():
     """Would Flask accept this cookie? Anyone can read one; only the key holder can make one."""
     value = (credentials() or {}).get("cookie")
     if not isinstance(value, str) or not 0 < len(value) <= MAX_COOKIE:
-        return api_error(400, "Bad request", f"Send {{'cookie': ...}}, at most {MAX_COOKIE} characters.")
+        return bad_request(f"Send {{'cookie': ...}}, at most {MAX_COOKIE} characters.")
     try:
         data = cookie_serializer().loads(value)
     except BadSignature as exc:
@@ -127,6 +129,7 @@ def verify_client_cookie():
 
 
 @bp.post("/lab/replay")
+@session_required()
 def replay():
     """Log out with the browser's cookies, then send the same cookies again: refused.
 
@@ -134,8 +137,6 @@ def replay():
     server replays the browser's own cookies against the app, as a thief who copied them
     would, and records each exchange.
     """
-    if not current_user.is_authenticated:
-        return api_error(401, "Unauthorized", "Sign in first: there is no session to replay.")
     config = current_app.config
     stolen = {
         name: request.cookies[name]

@@ -11,35 +11,20 @@ deleted at logout; "sign out everywhere" and a password change delete them all.
 import hashlib
 import hmac
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app, g, request, session
 from flask_login import login_user
-from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
 from models import User, utcnow
 from session_store import delete_cookie
 
 from . import timeouts
+from .models import RememberToken
 
 # ASVS 7.4.3 / SES-6: whatever the configuration asks, no remember-me outlives two weeks.
 MAX_LIFETIME = timedelta(days=14)
-
-
-class RememberToken(db.Model):
-    """One remembered device: a selector, the hash of its validator, an expiry."""
-
-    __tablename__ = "remember_tokens"
-
-    selector: Mapped[str] = mapped_column(String(32), primary_key=True)
-    validator_hash: Mapped[str] = mapped_column(String(64))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    # The user's login_id when the token was issued: rotating it revokes this token too.
-    login_id: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column()
 
 
 def digest(validator):

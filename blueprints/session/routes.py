@@ -8,56 +8,19 @@ The browser holds only a random id in an HttpOnly, SameSite=Lax cookie (SES-1, S
 user lives in the server-side record that id names (session_store.py).
 """
 
-from flask import current_app, flash, g, jsonify, redirect, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import current_app, flash, jsonify, redirect, session, url_for
+from flask_login import current_user, logout_user
 
-from bodies import json_body
+from answers import api_error, bad_request, credentials, unauthorized, wants_page
 from extensions import db, limiter
 from models import authenticate
 from session_store import STORE_NAMES
 from throttle import Locked
 
-from . import bp, remember, timeouts
-
-
-def api_error(status, error, description=None):
-    """A JSON error, whatever the Accept header says: these routes are an API."""
-    response = jsonify(error=error, description=description)
-    response.status_code = status
-    return response
-
-
-def credentials():
-    """The submitted form as a dict: a JSON object, or form fields; None when neither."""
-    if request.is_json:
-        body = json_body()
-        return body if isinstance(body, dict) else None
-    return request.form
-
-
-def submitted_username():
-    """The username of a sign-in (JSON or form): the account the throttle counts a failure against."""
-    return (credentials() or {}).get("username")
-
-
-def wants_page():
-    """A form post from the lab page (answered with a page); JSON clients get JSON."""
-    return not request.is_json and request.mimetype in {"application/x-www-form-urlencoded", "multipart/form-data"}
-
-
-def sign_in(user, profile="standard", remember_me=False):
-    """Start a fresh authenticated session for user: new id, new clocks, maybe remember-me."""
-    # Nothing from before sign-in survives into the signed-in session (flaskr does the same):
-    # not data an attacker put there, not the id that named it.
-    session.clear()
-    login_user(user)
-    # SES-2, the fixation defence: the signed-in session gets an id nobody saw before, and
-    # the record under the old id is deleted. Flask-Session's regenerate() does nothing on
-    # an empty session, so it comes after login_user() has filled this one.
-    current_app.session_interface.regenerate(session)
-    timeouts.start(profile)
-    if remember_me:
-        remember.issue(user)
+from . import bp, remember
+from .guards import session_required
+from .lab import render_lab
+from .signin import sign_in, submitted_username
 
 
 # PW-3, PW-6: failed sign-ins are counted per account and per address, in the store every
@@ -69,17 +32,15 @@ def login():
     """Sign in with a username and password (JSON, or the lab's CSRF-protected form)."""
     body = credentials()
     if body is None:
-        return api_error(400, "Bad request", 'Send a JSON object: {"username": ..., "password": ...}')
+        return bad_request('Send a JSON object: {"username": ..., "password": ...}')
     username, password = body.get("username"), body.get("password")
     # The article's login accepts anyone ("simplified"); this one checks a password hash,
     # and answers an unknown user exactly as a wrong password (PW-3).
     user = authenticate(username, password) if isinstance(username, str) else authenticate("", "")
     if user is None:
         if wants_page():
-            from .lab import render_lab
-
             return render_lab(401, login_error="Invalid username or password.")
-        return api_error(401, "Unauthorized", "Invalid username or password.")
+        return unauthorized("Invalid username or password.")
     sign_in(user, profile=body.get("timeouts", "standard"), remember_me=body.get("remember") in (True, "on", "1"))
     if wants_page():
         flash(f"Signed in as {user.username} with a new session id.")
@@ -94,32 +55,23 @@ def locked(exc):
     retry = {"Retry-After": str(exc.wait)}
     if not wants_page():
         return api_error(429, "Too many requests", exc.description), retry
-    from .lab import render_lab
-
     page, status = render_lab(429, login_error=exc.description)
     return page, status, retry
 
 
-def unauthorized():
-    reason = g.get("session_ended") or "No valid session: sign in first."
-    return api_error(401, "Unauthorized", reason)
-
-
 @bp.get("/protected")
+@session_required()
 def protected():
     """Any signed-in user (the article's /admin, which checks nothing more)."""
-    if not current_user.is_authenticated:
-        return unauthorized()
     return jsonify(message="You are authenticated!", user=current_user.username)
 
 
+# Authorization after authentication: the role in the user's row decides (guards.py), read
+# from the database on every request, so a demotion takes effect at once.
 @bp.get("/admin")
+@session_required(role="admin")
 def admin():
     """Admins only: the article admits anyone signed in here (erratum), this checks the role."""
-    if not current_user.is_authenticated:
-        return unauthorized()
-    if not current_user.is_admin:
-        return api_error(403, "Forbidden", f"{current_user.username} is signed in, but is not an admin.")
     return jsonify(message=f"Welcome, {current_user.role}!")
 
 
@@ -137,10 +89,9 @@ def logout():
 
 
 @bp.post("/logout-everywhere")
+@session_required()
 def logout_everywhere():
     """End every session and remember-me cookie of this user, on every device."""
-    if not current_user.is_authenticated:
-        return unauthorized()
     # The session records of other devices stay in the store until they expire, but they
     # name the old login_id, which no longer loads anyone: each is dead on its next use.
     # (A stateless JWT cannot be ended like this without a blocklist: see the JWT lab.)
@@ -163,13 +114,12 @@ def whoami():
 
 
 @bp.post("/note")
+@session_required()
 def note():
     """Write a note into the signed-in session: the state change the CSRF demo aims at."""
-    if not current_user.is_authenticated:
-        return unauthorized()
     text = (credentials() or {}).get("note")
     if not isinstance(text, str) or not 0 < len(text) <= 200:
-        return api_error(400, "Bad request", "A note is 1 to 200 characters.")
+        return bad_request("A note is 1 to 200 characters.")
     session["note"] = text
     if wants_page():
         flash("Note saved in your server-side session.")

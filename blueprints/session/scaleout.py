@@ -4,7 +4,7 @@ The article says sessions "scale poorly" and JWTs "work seamlessly across distri
 systems". Here both claims meet two real instances (`make run`: :8000 and :8002). The page
 cannot call the replica itself (another origin, and this app grants no CORS), so this
 server forwards the browser's own cookie to both instances, as a load balancer would, and
-records each hop for the wire panel.
+records each hop for the wire panel (the relay: wire/relay.py, `forward`).
 
 (a) a store per instance: the replica has never heard of the session;
 (b) the shared store (the SQLite file both instances open, or Redis): both know it;
@@ -15,36 +15,20 @@ records each hop for the wire panel.
 import secrets
 from pathlib import Path
 
-import requests
 from cachelib import FileSystemCache
 from flask import current_app, jsonify, request
 from flask_login import current_user
 
 import storage
-from wire import exchange_from_requests
+from answers import credentials, unauthorized
+from extensions import limiter
+from wire.relay import forward
 
 from . import bp
-from .routes import api_error, credentials, unauthorized
+from .guards import session_required
+from .signin import submitted_username
 
-HOP_TIMEOUT = 5  # seconds; an instance that does not answer is reported, not waited for
 INSTANCE_COOKIE = "instance_session"
-
-
-def forward(method, url, cookies=None, **kwargs):
-    """One hop to an instance, carrying the browser's cookies and User-Agent; (status, record).
-
-    flask-login's strong protection binds a session to the browser's address and
-    User-Agent, so a load balancer passes them on; so does this.
-    """
-    headers = {"User-Agent": request.headers.get("User-Agent", ""), **kwargs.pop("headers", {})}
-    try:
-        response = requests.request(method, url, cookies=cookies, headers=headers, timeout=HOP_TIMEOUT, **kwargs)
-    except (requests.RequestException, UnicodeError) as exc:  # UnicodeError: a header HTTP cannot carry
-        return None, {"error": f"{url} did not answer ({type(exc).__name__}). Is it running (make run)?"}
-    # The hop carries the browser's own session cookie, and its record goes back to page
-    # script: exchange_from_requests shortens it as the browser capture does (LAB-2), so the
-    # relay cannot undo HttpOnly.
-    return response, exchange_from_requests(response, hop="app server to instance")
 
 
 def step(label, response, record, expect, user=None):
@@ -75,10 +59,9 @@ def instance_store():
 
 
 @bp.post("/scaleout/per-instance")
+@session_required()
 def per_instance():
     """(a) The session is kept in the app's own store; the replica cannot find it."""
-    if not current_user.is_authenticated:
-        return unauthorized()
     sid = secrets.token_urlsafe(32)
     instance_store().set(sid, {"user": current_user.username})
     steps = [
@@ -109,15 +92,14 @@ def instance_whoami():
     found = instance_store().get(sid) if 0 < len(sid) <= 64 else None
     name = current_app.config["INSTANCE_NAME"]
     if not found:
-        return api_error(401, "Unauthorized", f"The {name}'s own store has no session under this id.")
+        return unauthorized(f"The {name}'s own store has no session under this id.")
     return jsonify(instance=name, user=found["user"])
 
 
 @bp.post("/scaleout/shared")
+@session_required()
 def shared():
     """(b) The session is in the store every instance opens: both know who it is."""
-    if not current_user.is_authenticated:
-        return unauthorized()
     name = current_app.config["SESSION_COOKIE_NAME"]
     cookie = {name: request.cookies.get(name, "")}
     steps = [
@@ -132,7 +114,18 @@ def shared():
     return jsonify(case="shared", steps=steps)
 
 
+def relayed_sign_in_failed(response):
+    """The relay answers 200 whatever the app said; its first step says whether the password was wrong."""
+    steps = (response.get_json(silent=True) or {}).get("steps") or [{}]
+    return steps[0].get("status") == 401
+
+
+# PW-6: this relay checks a password by asking the app, from the server's own address. Left
+# alone, it would be a way around the caller's throttle (locked at /jwt/login, the same guess
+# through here would be checked) and an oracle. So the relay is throttled as a sign-in itself,
+# on the caller's address and the account named, before anything is forwarded.
 @bp.post("/scaleout/jwt")
+@limiter.counts_failures(account=submitted_username, failed=relayed_sign_in_failed)
 def jwt_case():
     """(c) JWT: both instances verify the token alone; revocation needs the shared blocklist."""
     body = credentials() or {}

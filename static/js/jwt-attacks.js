@@ -1,5 +1,6 @@
 // The attack bench: forge a token (as bob), send it to the naive verifier and to the real one,
-// show both verdicts. The forging happens on the naive server's workbench (vulnerable/naive_jwt.py).
+// show both verdicts. The forging happens on the attacker's workbench (vulnerable/jwt_bench.py,
+// one forger per attack in vulnerable/jwt_attacks.py), never on the naive server itself.
 
 import { send } from "./wire.js";
 

@@ -1,5 +1,5 @@
 // The wire panel's browser half. `send()` makes a request and shows it in a panel exactly as
-// the server saw it (the server records it when asked with `X-Wire: capture`; see wire.py).
+// the server saw it (the server records it when asked with `X-Wire: capture`; see wire/capture.py).
 // Plain ES module, no dependencies, no inline script: the CSP forbids those.
 
 import { el } from "./dom.js";
@@ -28,7 +28,7 @@ const COOKIE_ATTRIBUTES = {
 
 const HIGHLIGHT = { authorization: "hl-auth", cookie: "hl-cookie", "set-cookie": "hl-setcookie" };
 
-// Why the server answered without recording (its X-Wire-Skipped header, see wire.py). The
+// Why the server answered without recording (its X-Wire-Skipped header, see wire/store.py). The
 // request itself was served normally: only the record is missing (LAB-1, HDR-7).
 const SKIPPED = {
   throttled: "Too many captures from this address in the last minute: the server served the request but did not record it (LAB-1). Wait a moment.",

@@ -1,0 +1,190 @@
+"""The rules a token of this app must meet, one small function each, with its control id.
+
+The verifier (the flask-jwt-extended loaders in tokens.py) runs them and refuses a token at the
+first rule it breaks; the inspector (inspector.py) runs the same functions and shows each
+outcome, so a student meets every rule once, and the two can never disagree.
+"""
+
+import math
+import time
+from datetime import UTC
+
+import jwt as pyjwt
+from flask import current_app
+
+from extensions import db
+from models import User
+
+from . import blocklist, keys
+
+# Claims every token of this app carries, checked on every token it is shown (JWT-3, JWT-4).
+REQUIRED_CLAIMS = ("iss", "aud", "sub", "iat", "exp", "jti", "type")
+TOKEN_TYPES = ("access", "refresh")
+MAX_TOKEN = 8192  # characters; no token of ours comes near
+
+# Header parameters that name a key. A verifier that follows them lets the token choose the
+# key that verifies it, i.e. lets the attacker sign with their own key (RFC 8725 §3.10).
+KEY_NAMING_HEADERS = ("jwk", "jku", "x5u", "x5c")
+
+
+class TokenRefused(pyjwt.InvalidTokenError):
+    """A token this app refuses; the message says why (and ends up in the 401's JSON)."""
+
+
+# ### The rules, one function each
+#
+# Each rule states one thing a token must be. It raises TokenRefused, with the reason the 401
+# will give, when the token is not, and returns a short sentence saying what held when it is.
+# The verifier (the flask-jwt-extended loaders of tokens.py) runs them and stops at the first
+# failure; the inspector (inspector.py) runs the very same functions and shows every outcome.
+#
+# The token's header is attacker-controlled, so it may only *select* among our own keys by
+# `kid`, never supply one, and the algorithm comes from the key, not from the token (JWT-1).
+
+
+def no_key_offered(header):
+    """JWT-1: `jwk`, `jku`, `x5u`, `x5c` are refused, never fetched (RFC 8725 §3.10)."""
+    for name in KEY_NAMING_HEADERS:
+        if name in header:
+            raise TokenRefused(f"key named in the header ({name}): refused, never fetched")
+    return "the header offers no key of its own"
+
+
+def allowed_algorithm(header):
+    """JWT-1: one of our algorithms; never `none` (RFC 8725 §3.1)."""
+    alg = header.get("alg")
+    if alg not in keys.ALGORITHMS:
+        raise TokenRefused(f"algorithm not allowed: {str(alg)[:20]}")
+    return f"alg {alg!r} is allowed"
+
+
+def known_key(header):
+    """JWT-1: the `kid` names a live key of our keyring, made for the token's very algorithm.
+
+    A key is pinned to one algorithm: HS256 with an RSA public key as the HMAC secret (algorithm
+    confusion) names an RS256 key and is refused here. A retired key verifies nothing (JWT-2).
+    """
+    alg, key = header.get("alg"), keys.find(header.get("kid"))
+    if key is None:
+        raise TokenRefused("unknown key id (kid)")
+    if key.retired_at is not None:
+        raise TokenRefused(f"key {key.kid} has been retired")
+    if alg != key.alg:
+        raise TokenRefused(f"algorithm {alg} does not match key {key.kid} ({key.alg})")
+    return f"key {key.kid} ({key.alg})"
+
+
+def required_claims(claims):
+    """JWT-3, JWT-4: every claim of ours is there (refusing an absent claim trusts nothing in it)."""
+    missing = [name for name in REQUIRED_CLAIMS if name not in claims]
+    if missing:
+        raise TokenRefused(f"missing claim: {', '.join(missing)}")
+    return f"{', '.join(REQUIRED_CLAIMS)} present"
+
+
+# flask-jwt-extended (PyJWT) checks the signature, the times, `iss` and `aud` itself, with the
+# key chosen by verification_key and the settings of config.py. These four rules say the same
+# for the inspector, in the same order and with the same words.
+
+
+def valid_signature(token, header):
+    """JWT-1: signed by the key the header names, before any claim is believed."""
+    key = keys.find(header.get("kid"))
+    try:
+        pyjwt.api_jws.decode_complete(token, keys.verification_material(key), algorithms=[key.alg])
+    except pyjwt.PyJWTError as exc:
+        raise TokenRefused(str(exc)) from exc
+    return f"valid {key.alg} signature by key {key.kid}"
+
+
+def in_force(claims):
+    """JWT-3: issued and valid already (`iat`, `nbf`), not expired (`exp`), with no leeway."""
+    now, leeway = time.time(), current_app.config["JWT_DECODE_LEEWAY"]
+    times = {name: claims.get(name, 0) for name in ("iat", "nbf", "exp")}
+    if not all(isinstance(value, int | float) and math.isfinite(value) for value in times.values()):
+        raise TokenRefused("iat, nbf and exp must be numbers")
+    # Whole seconds, as PyJWT compares them.
+    for name in ("iat", "nbf"):
+        if int(times[name]) > now + leeway:
+            raise TokenRefused(f"The token is not yet valid ({name})")
+    if int(times["exp"]) <= now - leeway:
+        raise TokenRefused(f"token expired {int(now - times['exp'])} s ago")
+    return f"expires in {int(times['exp'] - now)} s"
+
+
+def issuer(claims):
+    """JWT-4: issued by this app (its URL), not by another party that signs tokens too."""
+    expected = current_app.config["JWT_DECODE_ISSUER"]
+    if claims.get("iss") != expected:
+        raise TokenRefused(f"Invalid issuer: {str(claims.get('iss'))[:60]!r} is not {expected!r}")
+    return f"iss {expected!r}"
+
+
+def audience(claims):
+    """JWT-4: meant for this API, not for another (an id_token's `aud` is a client id)."""
+    expected, aud = current_app.config["JWT_DECODE_AUDIENCE"], claims.get("aud")
+    if not (aud == expected or (isinstance(aud, list) and expected in aud)):
+        raise TokenRefused(f"Audience doesn't match: {str(aud)[:60]!r} is not {expected!r}")
+    return f"aud {expected!r}"
+
+
+# After the signature: what kind of token this is, and whose.
+
+
+def token_type(claims):
+    """JWT-4: an access or a refresh token, each accepted only where that kind is expected."""
+    kind = claims.get("type")
+    if kind not in TOKEN_TYPES:
+        raise TokenRefused("type must be access or refresh")
+    return f"{kind} token: accepted only where {'an' if kind == 'access' else 'a'} {kind} token is expected"
+
+
+def is_user_id(sub):
+    return isinstance(sub, str) and sub.isdigit() and len(sub) < 12
+
+
+def subject(claims):
+    """The `sub` is a user id, as a string (RFC 7519 §4.1.2)."""
+    if not is_user_id(claims.get("sub")):
+        raise TokenRefused("sub must be a user id")
+    return f"user {claims['sub']}"
+
+
+def role(claims):
+    """The `role` is a string (what /jwt/admin compares)."""
+    if not isinstance(claims.get("role"), str):
+        raise TokenRefused("role must be a string")
+    return f"role {claims['role'][:20]!r}"
+
+
+# Still in force: a well-signed token ends early three ways, and all three survive a restart
+# (they live in the store): its `jti` or its whole family is on the blocklist (logout, reuse of
+# a refresh token), or it was issued before the user's `tokens_valid_after`.
+
+
+def not_on_blocklist(claims):
+    """JWT-5, JWT-6: neither the token (`jti`) nor its refresh family (`fam`) was revoked."""
+    reason = blocklist.revoked_reason(claims.get("jti"), "family:" + str(claims.get("fam")))
+    if reason:
+        raise TokenRefused(reason)
+    return "not on the blocklist"
+
+
+def user_still_valid(claims):
+    """PW-4: the user exists, and the token was issued after their last password change."""
+    sub = claims.get("sub")
+    user = db.session.get(User, int(sub)) if is_user_id(sub) else None
+    if user is None:
+        raise TokenRefused("the user no longer exists")
+    if claims["iat"] < user.tokens_valid_after.replace(tzinfo=UTC).timestamp():
+        raise TokenRefused("issued before the password was changed (all tokens revoked)")
+    return "issued after the last password change"
+
+
+def failure(rule, *args):
+    """The reason `rule` refuses, or None when it holds."""
+    try:
+        rule(*args)
+    except TokenRefused as exc:
+        return str(exc)
+    return None

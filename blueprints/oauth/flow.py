@@ -1,0 +1,263 @@
+"""The authorization code flow, hop by hop: the protocol only, no page.
+
+begin → (the provider) → check_callback → exchange_code → verify_id_token → call_userinfo →
+sign_in; then refresh and revoke_grant. routes.py runs them for /oauth/login and
+/oauth/callback; dance.py runs the same hops one at a time in pause mode and shows what each
+left behind. Every hop writes what it saw into this attempt's record (attempt.py, in the
+user's server-side session); the back channel arrives already redacted by the wire panel's
+one path (client.py, wire.exchange_from_requests).
+"""
+
+import hashlib
+import json
+from urllib.parse import parse_qsl, urlsplit
+
+from authlib.integrations.base_client import OAuthError
+from flask import current_app, session
+from joserfc.errors import JoseError
+from requests import RequestException
+
+import b64url
+from security import is_safe_redirect
+
+from . import providers
+from .attempt import DanceError, current, record_step, save
+from .client import back_channel_session, remote, take_recorded
+
+REFRESH_HINT = "refresh_token"  # noqa: S105  (a token_type_hint, RFC 7009 §2.1, not a secret)
+
+# id_token clock tolerance: the provider's clock and ours may differ a little (Google's).
+ID_TOKEN_LEEWAY = 30
+
+
+# OC-1: PKCE with S256, written once for the app. authlib computes the challenge it sends;
+# the dance page recomputes it here (and the browser once more, oauth-dance.js) so a learner
+# sees the provider will be checking a hash of a secret that never left the server.
+def challenge_of(verifier):
+    """RFC 7636 §4.2: BASE64URL-ENCODE(SHA256(ASCII(code_verifier))), no padding."""
+    return b64url.encode(hashlib.sha256(verifier.encode("ascii")).digest())
+
+
+# Step 1. The app builds the authorization URL. authlib makes a fresh `state`, PKCE verifier
+# (OC-1) and nonce for this attempt and keeps them in this user's session (OC-2): the
+# callback will accept only what this browser session started.
+def begin(name, paused, next_url=None):
+    """A new attempt with provider `name`; returns the provider's authorization URL."""
+    client = remote(name)
+    redirect_uri = providers.redirect_uri(current_app)
+    authorization = client.create_authorization_url(redirect_uri)
+    client.save_authorize_data(redirect_uri=redirect_uri, **authorization)
+    url = authorization["url"]
+    params = parse_qsl(urlsplit(url).query)
+    session.pop("oauth_pending", None)
+    step = {
+        "url": url,
+        "endpoint": url.split("?", 1)[0],
+        "params": params,
+        "code_verifier": authorization.get("code_verifier"),
+        "code_challenge": dict(params).get("code_challenge"),
+        "wire": take_recorded(),
+    }
+    # OC-5: where to go after signing in is kept only if it is a path on this site.
+    next_url = next_url if is_safe_redirect(next_url) else None
+    save(
+        {
+            "provider": name,
+            "paused": paused,
+            "steps": {"authorize": step},
+            "failed": None,
+            "extra": [],
+            "next": next_url,
+        }
+    )
+    return url
+
+
+# Step 3. The browser is back with `code` and `state`. The state must be one this session
+# issued, and is used up now: a missing, foreign or replayed state is a forged callback
+# (OC-2, login CSRF: an attacker's code landing in your session). RFC 9207: `iss` must name
+# the provider this attempt was started with. Only then is the code looked at.
+def check_callback(args):
+    """Check the callback's state, issuer, error and code; keep what step 4 needs."""
+    dance = current()
+    if not dance or "authorize" not in dance["steps"]:
+        raise DanceError(
+            "callback",
+            "No sign-in was started in this browser session, so there is no state to match: "
+            "this callback was not asked for here (login CSRF?) and is refused.",
+        )
+    provider = providers.all_providers(current_app)[dance["provider"]]
+    client = remote(provider.name)
+    if client is None:
+        raise DanceError("callback", f"{provider.label} is no longer configured.")
+    state, checks = args.get("state", ""), []
+    dance["steps"]["provider"] = {"done": True}
+    dance["steps"]["callback"] = {"code": args.get("code"), "state": state, "iss": args.get("iss"), "checks": checks}
+    saved = check_state(client, state, checks, dance)
+    check_issuer(client, provider, args.get("iss"), checks, dance)
+    if args.get("error"):
+        raise DanceError("callback", f"The provider answered {args['error']}: {args.get('error_description', '')}")
+    code = args.get("code", "")
+    if not 0 < len(code) <= 512:
+        raise DanceError("callback", "The callback carries no usable code.")
+    checks.append(("code", True, "present; it is single-use and expires within minutes"))
+    save(dance)
+    session["oauth_pending"] = {
+        "code": code,
+        "redirect_uri": saved["redirect_uri"],
+        "code_verifier": saved.get("code_verifier"),
+        "nonce": saved.get("nonce"),
+    }
+
+
+def check_state(client, state, checks, dance):
+    """OC-2: the state this session issued (then forgotten: single use), or DanceError."""
+    saved = client.framework.get_state_data(session, state) if 0 < len(state) <= 256 else None
+    if saved:
+        client.framework.clear_state_data(session, state)
+    checks.append(("state", bool(saved), "matches the one this session sent, and is now used up"))
+    save(dance)
+    if not saved:
+        raise DanceError("callback", "The state is missing or was not issued to this browser session (login CSRF?).")
+    return saved
+
+
+def check_issuer(client, provider, iss, checks, dance):
+    """The discovery document names the pinned issuer, and so does `iss` when sent (RFC 9207)."""
+    metadata = client.load_server_metadata()
+    if provider.openid and metadata.get("issuer") != provider.issuer:
+        raise DanceError("callback", f"The discovery document names {metadata.get('issuer')}, not {provider.issuer}.")
+    if metadata.get("authorization_response_iss_parameter_supported") or iss:
+        checks.append(("iss", iss == provider.issuer, f"names {provider.issuer} (RFC 9207)"))
+        save(dance)
+        if iss != provider.issuer:
+            raise DanceError("callback", f"The response's iss is {iss!r}, not {provider.issuer!r}.")
+
+
+# Step 4. The back channel: the app (not the browser) sends the code with its client secret
+# and the PKCE verifier. Only the party that started the flow knows the verifier, so a stolen
+# code is useless (OC-1). The tokens stay in the server-side session (OC-4).
+def exchange_code():
+    pending, name = session["oauth_pending"], current()["provider"]
+    client = remote(name)
+    try:
+        token = client.fetch_access_token(
+            redirect_uri=pending["redirect_uri"], code=pending["code"], code_verifier=pending["code_verifier"]
+        )
+    except OAuthError as exc:
+        record_step("token", {"wire": take_recorded()})
+        raise DanceError("token", f"The provider refused the code: {exc.error}: {exc.description or ''}") from exc
+    except (RequestException, ValueError) as exc:
+        record_step("token", {"wire": take_recorded()})
+        raise DanceError("token", "The provider could not be reached or sent no JSON.", status=502) from exc
+    session["oauth_tokens"] = dict(token)
+    record_step("token", {"wire": take_recorded(), "expires_in": token.get("expires_in"), "scope": token.get("scope")})
+
+
+# Step 5. The id_token is a JWT signed by the provider. It counts only after its signature
+# verifies against a key from the provider's JWKS (by `kid`), and its claims hold: iss is the
+# pinned issuer, aud is this client, exp is in the future, nonce is this attempt's (OC-3).
+def verify_id_token():
+    pending, dance = session["oauth_pending"], current()
+    provider = providers.all_providers(current_app)[dance["provider"]]
+    token = session.get("oauth_tokens") or {}
+    if not provider.openid:
+        skipped = f"{provider.label} is OAuth 2.0 only: there is no id_token. Step 6 names you."
+        record_step("id_token", {"skipped": skipped})
+        return
+    if "id_token" not in token:
+        raise DanceError("id_token", "The provider sent no id_token although openid was asked for.")
+    client = remote(dance["provider"])
+    header, payload = peek(token["id_token"])
+    checks = [
+        ("signature", f"{header.get('alg')} with key {header.get('kid')} from {provider.label}'s JWKS"),
+        ("iss", f"equals {provider.issuer} (pinned)"),
+        ("aud", f"is this client, {client.client_id}"),
+        ("exp", "is in the future"),
+        ("nonce", "equals the nonce sent in step 1"),
+    ]
+    step = {"raw": token["id_token"], "header": header, "payload": payload, "checks": checks}
+    try:
+        claims = check_id_token(client, provider, token, pending["nonce"])
+    except (JoseError, ValueError, RequestException) as exc:
+        record_step("id_token", step)
+        raise DanceError("id_token", f"The id_token failed verification: {exc}") from exc
+    step.update(verified=True, jwks_uri=client.load_server_metadata().get("jwks_uri"))
+    record_step("id_token", step)
+    pending["claims"] = dict(claims)
+    session["oauth_pending"] = pending
+
+
+def check_id_token(client, provider, token, nonce):
+    """The id_token's claims, once its signature (by `kid`, from the JWKS) and claims hold."""
+    options = {
+        "iss": {"essential": True, "value": provider.issuer},
+        "aud": {"essential": True, "value": client.client_id},
+        "exp": {"essential": True},
+    }
+    return client.parse_id_token(token, nonce=nonce, claims_options=options, leeway=ID_TOKEN_LEEWAY)
+
+
+def peek(jwt_text):
+    """The header and payload of a JWT, decoded for display only (never trusted from here)."""
+    try:
+        return tuple(json.loads(b64url.decode(part)) for part in jwt_text.split(".")[:2])
+    except (ValueError, AttributeError):
+        return {}, {}
+
+
+# Step 6. The API call: the access token as a bearer credential (RFC 6750) to the provider's
+# user API. With OpenID Connect, its `sub` must match the id_token's (OIDC Core §5.3.2).
+def call_userinfo():
+    pending, dance = session["oauth_pending"], current()
+    client = remote(dance["provider"])
+    try:
+        info = dict(client.userinfo(token=bearer(session["oauth_tokens"])))
+    except (RequestException, OAuthError, ValueError) as exc:
+        record_step("userinfo", {"wire": take_recorded()})
+        raise DanceError("userinfo", f"The user API refused the token or failed: {exc}") from exc
+    record_step("userinfo", {"wire": take_recorded(), "claims": info})
+    claims = pending.get("claims")
+    if claims and str(info.get("sub")) != str(claims.get("sub")):
+        raise DanceError("userinfo", "The user API names another user than the id_token.")
+    sign_in(dance["provider"], info)
+
+
+def bearer(tokens):
+    """Only the access token: authlib would otherwise refresh an expired one on its own, and
+    the rotated refresh token would never reach the session (its next use would be a replay)."""
+    return {"access_token": tokens["access_token"], "token_type": tokens.get("token_type", "Bearer")}
+
+
+def sign_in(provider, info):
+    """The OAuth identity goes into the session, under a fresh session id (fixation defence)."""
+    name = info.get("preferred_username") or info.get("login") or info.get("email") or info.get("name")
+    subject = info.get("sub") or info.get("id")
+    interface = current_app.session_interface
+    if hasattr(interface, "regenerate"):
+        interface.regenerate(session)
+    session["oauth_identity"] = {"name": str(name or subject), "sub": str(subject), "provider": provider}
+    session.pop("oauth_pending", None)
+
+
+# After the dance: refresh (a new access token, and a new refresh token: rotation) and revoke
+# (RFC 7009: the provider forgets the grant). Both go over authlib's own back channel session.
+def refresh(client, tokens):
+    """Trade the refresh token for a new pair; the session keeps the new one."""
+    with back_channel_session(client) as http:
+        new = http.refresh_token(client.load_server_metadata()["token_endpoint"], refresh_token=tokens["refresh_token"])
+    session["oauth_tokens"] = {**tokens, **dict(new)}
+
+
+def revoke_grant(client, tokens):
+    """RFC 7009: revoking the refresh token revokes the grant and every token issued under it."""
+    endpoint = client.load_server_metadata().get("revocation_endpoint")
+    if not endpoint or not tokens.get("refresh_token"):
+        return None
+    with back_channel_session(client) as http:
+        return http.revoke_token(endpoint, token=tokens["refresh_token"], token_type_hint=REFRESH_HINT)
+
+
+def call_api(client, tokens):
+    """The user API again, with the access token the session holds now; returns the response."""
+    return client.get(client.load_server_metadata()["userinfo_endpoint"], token=bearer(tokens))
