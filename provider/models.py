@@ -16,6 +16,7 @@ import click
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from authlib.integrations.sqla_oauth2 import OAuth2AuthorizationCodeMixin, OAuth2ClientMixin, OAuth2TokenMixin
+from confusable_homoglyphs import confusables
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_sqlalchemy import SQLAlchemy
@@ -340,7 +341,20 @@ def name_skeleton(name):
     look-alike letters folded (CONFUSABLES)."""
     folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", name).casefold())
     kept = "".join(ch for ch in folded if unicodedata.category(ch)[0] in "LN" or ch in "@$")
-    return kept.translate(CONFUSABLES).replace("rn", "m").replace("vv", "w")
+    return "".join(map(latin_look_alike, kept)).translate(CONFUSABLES).replace("rn", "m").replace("vv", "w")
+
+
+def latin_look_alike(ch):
+    """The ASCII letter or digit a character is drawn like, from Unicode's confusables table
+    (confusable_homoglyphs ships it: Latin alpha "ɑ", Cherokee "Ꭺ", Cyrillic "а" are all "a");
+    the character itself when it looks like none."""
+    if ch.isascii():
+        return ch
+    found = confusables.is_confusable(ch, greedy=True) or []
+    for homoglyph in (h["c"] for item in found for h in item["homoglyphs"]):
+        if len(homoglyph) == 1 and homoglyph.isascii() and homoglyph.isalnum():
+            return homoglyph.casefold()
+    return ch
 
 
 def imitates_builtin_client(name):

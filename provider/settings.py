@@ -7,6 +7,7 @@ import os
 import secrets
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
@@ -59,8 +60,11 @@ DEFAULTS = {
     # PW-6: failed attempts allowed per window (web.counts_failures), counted in this
     # provider's database, which every worker and every instance already shares. A class
     # behind one NAT shares an address, so an address may fail more often than an account.
-    # Successful sign-ins are never counted.
-    "LOGIN_FAILURES_PER_ACCOUNT": "5 per minute",
+    # Successful sign-ins are never counted. An account's low limit is counted per address: a
+    # stranger failing as bob locks his own address out of bob's account, not bob himself; the
+    # account's limit over all addresses is higher, since only a many-address guesser meets it.
+    "LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS": "5 per minute",
+    "LOGIN_FAILURES_PER_ACCOUNT": "20 per 5 minutes",
     "LOGIN_FAILURES_PER_ADDRESS": "30 per minute",
     "TOKEN_FAILURES_PER_CLIENT": "60 per minute",
     "TOKEN_FAILURES_PER_ADDRESS": "120 per minute",
@@ -85,6 +89,13 @@ def load(app, test_config=None):
     config.update(test_config or {})
     for name in ("PROVIDER_URL", "APP_URL", "REPLICA_URL"):
         config[name] = config[name].rstrip("/")
+    # The Host headers this provider answers (a forged one is a 400 before any view): its own
+    # name, and loopback outside production. Another name resolving to this machine (DNS
+    # rebinding) reaches nothing here.
+    if config.get("TRUSTED_HOSTS") is None:
+        own = urlsplit(config["PROVIDER_URL"]).hostname
+        loopback = [] if config["ENV_NAME"] == "production" else ["localhost", "127.0.0.1", "::1", "[::1]"]
+        config["TRUSTED_HOSTS"] = sorted({own, *loopback})
     # Tests switch throttling on only where they test it (as the app's TestConfig does).
     config.setdefault("RATELIMIT_ENABLED", config["ENV_NAME"] != "test")
     make_private(app)

@@ -14,7 +14,8 @@ from werkzeug.exceptions import HTTPException
 from .forms import ActionForm, ConsentForm, LoginForm
 from .models import SCOPES, User, authenticate, db
 from .oauth2 import authorization, issuer, metadata, public_jwks
-from .web import address, counts_failures, csrf, token_endpoint_throttle, wait_in_words
+from .throttle import address, counts_failures, token_endpoint_throttle, wait_in_words
+from .web import csrf
 
 bp = Blueprint("provider", __name__)
 
@@ -93,9 +94,15 @@ def too_many_sign_ins(seconds):
     )
 
 
+def submitted():
+    """The account a sign-in names (the form's field, as LoginForm reads it), or None."""
+    return request.form.get("username", "")[:64] or None
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @counts_failures(
-    ("LOGIN_FAILURES_PER_ACCOUNT", lambda: request.form.get("username", "")[:64] or None),
+    ("LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS", lambda: f"{address()} {account} " if (account := submitted()) else None),
+    ("LOGIN_FAILURES_PER_ACCOUNT", submitted),
     ("LOGIN_FAILURES_PER_ADDRESS", address),
     refused=too_many_sign_ins,
 )

@@ -93,4 +93,4 @@ def test_production_registers_no_naive_twin(tmp_path, monkeypatch):
     monkeypatch.delenv("AUTHLIB_INSECURE_TRANSPORT", raising=False)
     app = create_app({"ENV_NAME": "production", "INSTANCE_PATH": str(tmp_path / "p")})
     assert not app.config["ENABLE_ATTACK_DEMOS"]
-    assert app.test_client().get("/naive/authorize").status_code == 404
+    assert app.test_client().get("/naive/authorize", base_url="https://id.example.org").status_code == 404

@@ -36,6 +36,7 @@ def provider_app(tmp_path_factory, signing_key_pem):
 def throttled_provider(instance, signing_key_pem, **limits):
     """A provider with throttling on, generous limits unless a test names its own."""
     settings = {
+        "LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS": "100 per minute",
         "LOGIN_FAILURES_PER_ACCOUNT": "100 per minute",
         "LOGIN_FAILURES_PER_ADDRESS": "100 per minute",
         "TOKEN_FAILURES_PER_CLIENT": "100 per minute",
@@ -434,6 +435,9 @@ def register(flow, name):
         "\U0001d400\U0001d42e\U0001d42d\U0001d421 \U0001d40b\U0001d41a\U0001d41b",  # mathematical bold
         "A\u057dth Lab",  # Armenian u
         "Auth\u00adLab",  # soft hyphen
+        "\u0251uth Lab (the teaching app)",  # Latin alpha (found by the red team)
+        "\u13aauth Lab (the teaching app)",  # Cherokee A (found by the red team)
+        "Auth \u13deab",  # Cherokee L
     ],
 )
 def test_as_7_the_console_refuses_names_that_read_as_the_builtin_clients(provider_app, flow, name):
@@ -661,6 +665,15 @@ def test_pw_6_a_json_sign_in_cannot_step_around_the_per_account_limit(tmp_path, 
     assert client.get("/console/", environ_base=environ).status_code == 302
 
 
+def test_pw_6_a_stranger_failing_as_bob_cannot_keep_bob_out(tmp_path, signing_key_pem):
+    app = throttled_provider(tmp_path / "p", signing_key_pem, LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS="3 per minute")
+    client = app.test_client()
+    stranger = [sign_in(client, "bob", "guess", address="10.0.5.66").status_code for _ in range(4)]
+    assert stranger == [401, 401, 401, 429]
+    assert sign_in(client, "bob", "thebuilder", address="10.0.5.66").status_code == 429
+    assert sign_in(client, "bob", "thebuilder", address="10.0.5.7").status_code == 302  # bob, at home
+
+
 def test_pw_6_the_per_address_limit_applies_across_accounts(tmp_path, signing_key_pem):
     app = throttled_provider(tmp_path / "p", signing_key_pem, LOGIN_FAILURES_PER_ADDRESS="3 per minute")
     client = app.test_client()
@@ -757,7 +770,7 @@ def test_pw_6_the_count_keeps_no_username_or_address(tmp_path, signing_key_pem):
     sign_in(app.test_client(), "my-password-typed-as-a-name", "guess", address="10.1.2.3")
     with app.app_context():
         keys = [row.key for row in db.session.execute(db.select(FailedAttempt)).scalars()]
-    assert len(keys) == 2
+    assert len(keys) == 3  # account here, account, address
     assert all(re.fullmatch(r"[0-9a-f]{64}", key) for key in keys)
 
 
@@ -815,3 +828,9 @@ def test_pw_6_successful_token_requests_are_never_counted(tmp_path, signing_key_
         response = flow.refresh(refresh_token)
         assert response.status_code == 200
         refresh_token = response.get_json()["refresh_token"]
+
+
+def test_hdr_7_the_provider_refuses_a_host_header_not_its_own(provider_client):
+    discovery = "/.well-known/openid-configuration"
+    assert provider_client.get(discovery, headers={"Host": "evil.example"}).status_code == 400
+    assert provider_client.get(discovery, headers={"Host": "127.0.0.1:8001"}).status_code == 200
