@@ -10,7 +10,8 @@ from flask import Flask
 from sqlalchemy import event
 
 from . import settings, web
-from .models import create_user_command, db, seed
+from .models import db
+from .seed import create_user_command, seed
 
 
 def create_app(test_config=None):

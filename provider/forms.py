@@ -7,7 +7,8 @@ from flask_wtf import FlaskForm as FlaskWTFForm
 from wtforms import BooleanField, PasswordField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from .models import BUILTIN_CLIENT_NAME, SCOPES, imitates_builtin_client
+from .models import BUILTIN_CLIENT_NAME, SCOPES
+from .names import imitates_builtin_client
 
 
 class FlaskForm(FlaskWTFForm):
@@ -70,7 +71,7 @@ class ClientForm(FlaskForm):
     # The consent page names the client to the user, who decides on that name: an application
     # called "Auth Lab (the teaching app)" (or "AUTH-LAB", or the same in Cyrillic letters, or
     # with a zero-width space inside) would borrow the built-in client's trust. Names are compared by what they look
-    # like (models.name_skeleton), and the consent page also says who registered each client.
+    # like (names.name_skeleton), and the consent page also says who registered each client.
     def validate_client_name(self, field):
         if imitates_builtin_client(field.data or ""):
             raise ValidationError(f"This name reads as the built-in client's ({BUILTIN_CLIENT_NAME}): choose another.")

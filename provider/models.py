@@ -4,24 +4,15 @@ its grant classes read; the comments say what this provider adds on top."""
 
 import hashlib
 import hmac
-import json
-import re
 import secrets
 import time
-import unicodedata
 from datetime import UTC, datetime
-from pathlib import Path
 
-import click
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from authlib.integrations.sqla_oauth2 import OAuth2AuthorizationCodeMixin, OAuth2ClientMixin, OAuth2TokenMixin
-from confusable_homoglyphs import confusables
-from flask import current_app
-from flask.cli import with_appcontext
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import ForeignKey, Index, LargeBinary, String
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 db = SQLAlchemy()
@@ -224,140 +215,6 @@ class FailedAttempt(db.Model):
     at: Mapped[float] = mapped_column(index=True)
 
 
-def seed(app):
-    """First start: the demo users (never in production), then the app's client registration."""
-    if app.config["ENV_NAME"] != "production":
-        for username, password, name, email in DEMO_USERS:
-            if db.session.execute(db.select(User).filter_by(username=username)).scalar_one_or_none():
-                continue
-            try:
-                create_user(username, password, name, email)
-            except IntegrityError:  # another worker created it first
-                db.session.rollback()
-    seed_builtin_client(app)
-
-
-USERNAME = re.compile(r"[A-Za-z0-9._@-]{1,64}")
-
-
-def create_user(username, password, name=None, email=""):
-    """Add a user with an Argon2id hash of the password (PW-1); the caller checked the input."""
-    user = User(username=username, name=name or username, email=email, password_hash=hasher.hash(password))
-    db.session.add(user)
-    db.session.commit()
-    return user
-
-
-# HDR-6: a production provider starts with no users at all. Its operator creates each one on
-# the server, where nobody else can watch: the password is asked twice and never echoed, and
-# is not a command-line option (it would be left in the shell history and the process list).
-@click.command("create-user")
-@click.argument("username")
-@click.option("--name", help="The display name (default: the username).")
-@click.option("--email", default="", help="The email address the provider releases with the email scope.")
-@with_appcontext
-def create_user_command(username, name, email):
-    """Create a user of this provider: flask --app provider create-user USERNAME."""
-    if not USERNAME.fullmatch(username):
-        raise click.BadParameter("1 to 64 letters, digits or . _ @ -", param_hint="USERNAME")
-    if db.session.execute(db.select(User).filter_by(username=username)).scalar_one_or_none():
-        raise click.ClickException(f"{username} exists already.")
-    if len(name or "") > 128 or len(email) > 128:
-        raise click.ClickException("--name and --email take at most 128 characters.")
-    password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if not 8 <= len(password) <= 1024:
-        raise click.ClickException("The password needs 8 to 1024 characters.")
-    if password in {demo_password for _, demo_password, _, _ in DEMO_USERS}:
-        raise click.ClickException("That is a public demo password: choose another.")
-    create_user(username, password, name, email)
-    click.echo(f"Created {username} at {current_app.config['PROVIDER_URL']}.")
-
-
-def seed_builtin_client(app):
-    """Register the Auth Lab app as a client, with its two redirect URIs, exactly (AS-1).
-
-    The secret comes from BUILTIN_CLIENT_SECRET; in development it is generated once and handed
-    to the app through instance/provider/builtin-client.json (settings.write_registration).
-    """
-    from . import settings
-
-    config = app.config
-    client_id = config["BUILTIN_CLIENT_ID"]
-    secret = config["BUILTIN_CLIENT_SECRET"] or registered_secret(config) or new_token()
-    client = db.session.execute(db.select(Client).filter_by(client_id=client_id)).scalar_one_or_none()
-    if client is None:
-        client = Client(client_id=client_id, client_id_issued_at=int(time.time()))
-        db.session.add(client)
-    client.set_secret(secret)
-    client.set_client_metadata(
-        {
-            "client_name": BUILTIN_CLIENT_NAME,
-            "client_uri": config["APP_URL"],
-            "redirect_uris": [f"{config['APP_URL']}/oauth/callback", f"{config['REPLICA_URL']}/oauth/callback"],
-            "grant_types": ["authorization_code", "refresh_token"],
-            "response_types": ["code"],
-            "scope": " ".join(SCOPES),
-            "token_endpoint_auth_method": "client_secret_basic",  # nosec B105
-        }
-    )
-    db.session.commit()
-    if config["ENV_NAME"] != "production":
-        settings.write_registration(app, client_id, secret)
-
-
-def registered_secret(config):
-    """The development secret handed to the app earlier, so a restart keeps it."""
-    try:
-        values = json.loads(Path(config["REGISTRATION_FILE"]).read_text())
-    except (OSError, ValueError):
-        return None
-    if values.get("client_id") != config["BUILTIN_CLIENT_ID"]:
-        return None
-    return values.get("client_secret")
-
-
 def new_token(nbytes=32):
     """256 random bits, URL-safe (AS-6 asks for at least 128)."""
     return secrets.token_urlsafe(nbytes)
-
-
-# Letters that look like others, folded to the one they imitate (a cheap subset of Unicode's
-# confusables.txt: Cyrillic, Greek and Armenian look-alikes of Latin letters, and digits read as
-# letters; NFKC already folds fullwidth, superscript and mathematical letters).
-CONFUSABLES = str.maketrans(
-    {
-        "а": "a", "в": "b", "е": "e", "һ": "h", "і": "l", "ј": "j", "к": "k", "м": "m", "н": "h",
-        "о": "o", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "ԁ": "d", "ԛ": "q",
-        "ԝ": "w", "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "l", "κ": "k", "ν": "v", "ο": "o",
-        "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ı": "l", "ɡ": "g", "ℓ": "l", "ս": "u", "օ": "o", "հ": "h",
-        "0": "o", "1": "l", "i": "l", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s",
-    }
-)  # fmt: skip
-
-
-def name_skeleton(name):
-    """What a name looks like, for comparing names: NFKC, casefolded, accents and every
-    character that is not a letter or digit dropped (spaces, punctuation, zero-width marks),
-    look-alike letters folded (CONFUSABLES)."""
-    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", name).casefold())
-    kept = "".join(ch for ch in folded if unicodedata.category(ch)[0] in "LN" or ch in "@$")
-    return "".join(map(latin_look_alike, kept)).translate(CONFUSABLES).replace("rn", "m").replace("vv", "w")
-
-
-def latin_look_alike(ch):
-    """The ASCII letter or digit a character is drawn like, from Unicode's confusables table
-    (confusable_homoglyphs ships it: Latin alpha "ɑ", Cherokee "Ꭺ", Cyrillic "а" are all "a");
-    the character itself when it looks like none."""
-    if ch.isascii():
-        return ch
-    found = confusables.is_confusable(ch, greedy=True) or []
-    for homoglyph in (h["c"] for item in found for h in item["homoglyphs"]):
-        if len(homoglyph) == 1 and homoglyph.isascii() and homoglyph.isalnum():
-            return homoglyph.casefold()
-    return ch
-
-
-def imitates_builtin_client(name):
-    """True when a name reads as the built-in client's: its skeleton starts with "Auth Lab"'s
-    ("AUTH-LAB", "Auth Lab 2", the name in Cyrillic or fullwidth letters, with a zero-width space)."""
-    return name_skeleton(name).startswith(name_skeleton("Auth Lab"))

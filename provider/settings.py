@@ -35,13 +35,13 @@ DEFAULTS = {
     "APP_URL": "http://localhost:8000",
     "REPLICA_URL": "http://localhost:8002",
     # The provider's own session cookie: a different name and host from the app's. It holds
-    # only a random id; the sign-in is a row of provider_sessions (web.ServerSideSessions).
+    # only a random id; the sign-in is a row of provider_sessions (sessions.ServerSideSessions).
     "SESSION_COOKIE_NAME": "provider_session",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,
     # The cookie lasts until the browser closes; the server forgets a sign-in 8 hours (a
-    # school day) after it happened, however often it is used (web.current_sign_in), and a
+    # school day) after it happened, however often it is used (views.current_user), and a
     # visitor who never signed in after an hour (their CSRF token's life).
     "SESSION_PERMANENT": False,
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,
@@ -57,7 +57,7 @@ DEFAULTS = {
     "OAUTH2_REFRESH_TOKEN_LIFETIME": 24 * 3600,
     # Flask-WTF's tokens expire with the page after an hour.
     "WTF_CSRF_TIME_LIMIT": 3600,
-    # PW-6: failed attempts allowed per window (web.counts_failures), counted in this
+    # PW-6: failed attempts allowed per window (throttle.counts_failures), counted in this
     # provider's database, which every worker and every instance already shares. A class
     # behind one NAT shares an address, so an address may fail more often than an account.
     # Successful sign-ins are never counted. An account's low limit is counted per address: a

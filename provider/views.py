@@ -125,7 +125,7 @@ def login():
     return redirect(safe_next(request.args.get("next")))
 
 
-# AS-10: logout empties the session; the store then deletes its row (web.ServerSideSessions),
+# AS-10: logout empties the session; the store then deletes its row (sessions.ServerSideSessions),
 # so the cookie, and every copy of it, names nothing any more.
 @bp.post("/logout")
 def logout():

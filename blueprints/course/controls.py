@@ -78,7 +78,7 @@ ENFORCED_IN = {
         ("instance_secrets.py", "secret_problem"),
         ("provider/settings.py", "refuse_unsafe_production"),
     ],
-    "HDR-6": [("models.py", "first_start"), ("models.py", "create_admin_command"), ("provider/models.py", "seed")],
+    "HDR-6": [("models.py", "first_start"), ("models.py", "create_admin_command"), ("provider/seed.py", "seed")],
     "HDR-7": [("bodies.py", None), ("blueprints/source/__init__.py", "resolve"), ("wire/capture.py", "WireCapture")],
     "HDR-8": [("storage.py", "private_sqlite_file"), ("provider/settings.py", "make_private")],
     "LAB-1": [("wire/store.py", "refusal"), ("wire/exchange.py", "bounded"), ("wire/store.py", "save")],
