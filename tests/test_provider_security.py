@@ -316,6 +316,23 @@ def test_as_12_a_bad_client_secret_changes_nothing(flow):
     assert refresh(flow, tokens["refresh_token"]).status_code == 200
 
 
+def race(request, runners=2):
+    """Run `request` in several threads at once (they wait for each other at a barrier)."""
+    threads = [threading.Thread(target=request) for _ in range(runners)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def assert_no_live_token(flow, answers):
+    """Two answers to one credential used twice at once: at most one issued, and nothing it issued works."""
+    assert sorted(a.status_code for a in answers) in ([200, 400], [400, 400])
+    for answer in answers:
+        if answer.status_code == 200:
+            assert flow.userinfo(answer.get_json()["access_token"]).status_code == 401
+
+
 def test_as_3_two_concurrent_code_exchanges_cannot_both_win(provider_app, flow):
     code, _ = flow.code()
     start, answers = threading.Barrier(2), []
@@ -326,15 +343,8 @@ def test_as_3_two_concurrent_code_exchanges_cannot_both_win(provider_app, flow):
         start.wait()
         answers.append(client.token(code))
 
-    threads = [threading.Thread(target=exchange) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(a.status_code for a in answers) in ([200, 400], [400, 400])
-    for answer in answers:
-        if answer.status_code == 200:
-            assert flow.userinfo(answer.get_json()["access_token"]).status_code == 401
+    race(exchange)
+    assert_no_live_token(flow, answers)
 
 
 def test_as_5_reuse_after_refused_refreshes_still_revokes_the_family(provider_app, flow):
@@ -358,17 +368,10 @@ def test_as_5_two_concurrent_refreshes_cannot_both_win(provider_app, flow):
         data = {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}
         answers.append(client.post("/token", data=data, auth=(CLIENT_ID, CLIENT_SECRET)))
 
-    threads = [threading.Thread(target=one_refresh) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    race(one_refresh)
     # Whichever request the database served first, both parties held the token: the family
     # is revoked, and no live token comes out of either answer.
-    assert sorted(a.status_code for a in answers) in ([200, 400], [400, 400])
-    for answer in answers:
-        if answer.status_code == 200:
-            assert flow.userinfo(answer.get_json()["access_token"]).status_code == 401
+    assert_no_live_token(flow, answers)
     assert flow.userinfo(tokens["access_token"]).status_code == 401
 
 
@@ -712,11 +715,7 @@ def test_pw_6_concurrent_guesses_cannot_slip_under_the_limit(tmp_path, signing_k
         data = {"csrf_token": token, "username": "alice", "password": "guess"}
         statuses.append(client.post("/login", data=data).status_code)
 
-    threads = [threading.Thread(target=guess) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    race(guess, runners=20)
     assert sorted(statuses) == [401] * 5 + [429] * 15
 
 
