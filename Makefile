@@ -27,16 +27,25 @@ serve: $(STAMP) ## Production-style app: gunicorn, a worker per core, APP_ENV=pr
 serve-provider: $(STAMP) ## Production-style provider on BIND (default 127.0.0.1:8001)
 	APP_ENV=$${APP_ENV:-production} BIND=$${BIND:-127.0.0.1:8001} $(BIN)/gunicorn -c gunicorn.conf.py 'wsgi:provider'
 
+# The third-party OAuth software the interop tests run (openid-client, oauth4webapi, panva's
+# oidc-provider), pinned in tests/interop/package-lock.json. Optional for a student: without
+# Node those tests skip with a line that says so (in CI they must run).
+INTEROP := tests/interop/node_modules/.package-lock.json
+
+$(INTEROP): tests/interop/package-lock.json
+	@if command -v npm >/dev/null; then cd tests/interop && npm ci --no-audit --no-fund --silent; \
+	else echo "Node.js not found: the interop tests with openid-client, oauth4webapi and oidc-provider will skip"; fi
+
 # The suite runs on every core (pytest-xdist): each worker starts its own live servers.
 # PYTEST_ARGS="-n 0" runs it in one process, for a debugger.
-test: $(STAMP) ## Run the whole suite: unit, integration, browser, notebooks, exercises
+test: $(STAMP) $(INTEROP) ## Run the whole suite: unit, integration, browser, notebooks, exercises, interop
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 test-fast: $(STAMP) ## The suite without the real-browser tests
 	$(BIN)/python -m pytest -n auto -m "not browser" $(PYTEST_ARGS)
 
 fuzz: $(STAMP) ## 10,000 generated bad inputs per family against every endpoint of the app and the provider
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/test_fuzz.py $(PYTEST_ARGS)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/app/test_fuzz.py $(PYTEST_ARGS)
 
 bench: $(STAMP) ## Measure each mechanism in-process and over HTTP (gunicorn + wrk); writes bench/results/latest.json
 	$(BIN)/python -m bench $(BENCH_ARGS)
@@ -72,7 +81,7 @@ $(EXERCISE_NUMBERS):
 # The project's Python becomes the Jupyter kernel of .venv (--sys-prefix: inside .venv, not
 # in the user's ~/.local), and JUPYTER_PATH lists .venv's kernels first, so a "python3" kernel
 # from the user's own Jupyter configuration cannot shadow it. The suite does not need this:
-# tests/test_notebooks.py runs its kernels with the interpreter that runs pytest.
+# tests/course/test_notebooks.py runs its kernels with the interpreter that runs pytest.
 .PHONY: notebooks
 
 notebooks: $(STAMP) ## Open the Jupyter notebooks (notebooks/README.md says in what order)

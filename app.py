@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-import config
+import config_loader
 import errors
 import security
 import session_store
@@ -11,12 +11,14 @@ import wire
 from extensions import csrf, db, jwt_manager, limiter, login_manager
 
 
+# Long on purpose: one commented step per layer, so the factory reads as the app's table of contents.
 def create_app(test_config=None):
     """Create the teaching app (the instance at :8000, and its replica at :8002)."""
-    app = Flask(__name__, instance_path=config.instance_path(test_config), instance_relative_config=True)
+    app = Flask(__name__, instance_path=config_loader.instance_path(test_config), instance_relative_config=True)
 
-    # Settings: class defaults, then the environment and instance folder, then test values.
-    config.load(app, test_config)
+    # Settings: the defaults of config.py, then the environment and instance folder, then test
+    # values; production refuses to start with unsafe ones (config_loader.py).
+    config_loader.load(app, test_config)
 
     # Shared plumbing: the stores, CSRF tokens, throttling; flask-login and flask-jwt-extended,
     # which the session and JWT demos configure.

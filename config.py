@@ -1,12 +1,9 @@
-"""Configuration: one place, read from the environment, dev/test/production made explicit."""
+"""Configuration: every setting in one place, with what development, tests and production change.
 
-import os
-from pathlib import Path
-from urllib.parse import urlsplit
-
-import storage
-from instance_secrets import NotWritten, read_or_create_secrets, secret_problem
-from refusals import CannotStart, UnsafeConfiguration  # noqa: F401 (config.CannotStart, as callers know it)
+The classes below are the settings and their defaults; FROM_ENVIRONMENT names the ones the
+environment may set. config_loader.py fills app.config from them at start-up and refuses to
+start production with unsafe values.
+"""
 
 # Secrets the app needs. Each is 256 random bits; JWT_SECRET_KEY is deliberately a
 # different value from SECRET_KEY (JWT-2): a leak of one must not forge the other.
@@ -17,13 +14,6 @@ APP_SECRETS = ("SECRET_KEY", "JWT_SECRET_KEY")
 # development the provider writes them to instance/provider/builtin-client.json when it
 # seeds the client, and the app reads that file, as if the copy had been made.
 CLIENT_SECRETS = ("BUILTIN_CLIENT_ID", "BUILTIN_CLIENT_SECRET")
-
-
-def env_flag(name, default=False):
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
 class Config:
@@ -40,7 +30,7 @@ class Config:
     ATTACKER_URL = "http://attacker.localhost:8003"
     INSTANCE_NAME = "app"  # "replica" for the second instance (scale-out demo)
 
-    # The embedded store: a real SQLite file in the instance folder (set in load()).
+    # The embedded store: a real SQLite file in the instance folder (set in config_loader.load()).
     SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"timeout": 15}}
     REDIS_URL = None
 
@@ -128,7 +118,7 @@ class Config:
     JWT_DECODE_ALGORITHMS = ["HS256", "RS256"]
     JWT_ACCESS_TOKEN_EXPIRES = 15 * 60
     JWT_REFRESH_TOKEN_EXPIRES = 7 * 24 * 3600
-    JWT_ENCODE_ISSUER = None  # set from APP_URL in load()
+    JWT_ENCODE_ISSUER = None  # set from APP_URL in config_loader.load()
     JWT_DECODE_ISSUER = None
     JWT_ENCODE_AUDIENCE = "authlab-api"
     JWT_DECODE_AUDIENCE = "authlab-api"
@@ -206,106 +196,3 @@ CONFIGS = {
     "test": TestConfig,
     "production": ProductionConfig,
 }
-
-
-def instance_path(test_config=None):
-    """Where this instance keeps its SQLite file and generated secrets (None: ./instance)."""
-    return (test_config or {}).get("INSTANCE_PATH") or os.environ.get("APP_INSTANCE_PATH") or None
-
-
-def load(app, test_config=None):
-    """Fill app.config: class defaults, then the environment and instance, then test_config."""
-    env_name = (test_config or {}).get("ENV_NAME") or os.environ.get("APP_ENV", "development")
-    if env_name not in CONFIGS:
-        raise UnsafeConfiguration(f"APP_ENV must be one of {sorted(CONFIGS)}, not {env_name!r}")
-    app.config.from_object(CONFIGS[env_name])
-    # HDR-8: the instance folder holds the databases, the session files and the secrets: 0700.
-    instance = Path(app.instance_path)
-    try:
-        storage.private_folder(instance)
-    except OSError as exc:
-        raise CannotStart(f"cannot create the instance folder {instance}: {exc.strerror}") from exc
-    app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'app.sqlite'}"
-    app.config["SESSION_FILE_DIR"] = str(instance / "sessions")
-    app.config["PROVIDER_REGISTRATION_FILE"] = str(instance / "provider" / "builtin-client.json")
-    for name, key in FROM_ENVIRONMENT.items():
-        if os.environ.get(name):
-            app.config[key] = os.environ[name]
-    for name in ("APP_URL", "PROVIDER_URL", "REPLICA_URL", "ATTACKER_URL"):
-        app.config[name] = app.config[name].rstrip("/")
-    if test_config:
-        app.config.update(test_config)
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # `timeout` is SQLite's wait for a busy file; PostgreSQL's driver refuses the option.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
-    load_secrets(app.config, instance, env_name)
-    if app.config.get("TRUSTED_HOSTS") is None:  # Flask's default is None: trust any Host
-        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config, env_name)
-    app.config["JWT_ENCODE_ISSUER"] = app.config["JWT_DECODE_ISSUER"] = app.config["APP_URL"]
-    if env_name == "production":
-        refuse_unsafe_production(app.config)
-
-
-def trusted_hosts(config, env_name):
-    """Host headers this app answers: its own origins (and loopback in development).
-
-    Anything else is refused with a 400 before a view runs, so no link or redirect is ever
-    built from a forged Host header (host header injection).
-    """
-    hosts = {urlsplit(config[name]).hostname for name in ("APP_URL", "REPLICA_URL")}
-    if env_name != "production":
-        hosts |= {"localhost", "127.0.0.1"}
-    return sorted(hosts)
-
-
-def load_secrets(config, instance, env_name):
-    """Secrets come from the environment; development keeps generated ones on disk.
-
-    The file and the generator are instance_secrets.py's; what happens when it cannot be
-    written or lacks a secret is decided here, with the other refusals to start.
-    """
-    for name in APP_SECRETS + CLIENT_SECRETS:
-        if not config.get(name) and os.environ.get(name):
-            config[name] = os.environ[name]
-    if env_name == "production":
-        return  # never invent a production secret: refuse_unsafe_production() reports it
-    if any(not config.get(name) for name in APP_SECRETS):
-        path = instance / "app-secrets.json"
-        try:
-            stored = read_or_create_secrets(path, APP_SECRETS)
-        except NotWritten as exc:
-            # A full disk or a read-only folder: say what and where, not a traceback.
-            raise CannotStart(
-                f"cannot write {path}: {exc.strerror}. Free some space or make the folder writable "
-                "(or set the secrets in the environment)."
-            ) from exc.__cause__
-        missing = [name for name in APP_SECRETS if not stored.get(name)]
-        if missing:
-            raise UnsafeConfiguration(f"{path} lacks {missing}: delete it to start fresh")
-        for name in APP_SECRETS:
-            config[name] = config.get(name) or stored[name]
-
-
-def refuse_unsafe_production(config):
-    """HDR-5: production refuses to start with missing, default or weak secrets, or debug on."""
-    problems = []
-    # The built-in provider's client secret is checked only when a client id is configured:
-    # a classroom server may sign in with GitHub or Google alone.
-    required = APP_SECRETS + (("BUILTIN_CLIENT_SECRET",) if config.get("BUILTIN_CLIENT_ID") else ())
-    for name in required:
-        problem = secret_problem(name, config.get(name) or "")
-        if problem:
-            problems.append(problem)
-    if config.get("SECRET_KEY") and config.get("SECRET_KEY") == config.get("JWT_SECRET_KEY"):
-        problems.append("JWT_SECRET_KEY must differ from SECRET_KEY (JWT-2)")
-    if config.get("DEBUG") or env_flag("FLASK_DEBUG"):
-        problems.append("debug must be off")
-    if config.get("CREATE_DEMO_ACCOUNTS"):
-        problems.append("the demo accounts' passwords are public: CREATE_DEMO_ACCOUNTS is for development only (HDR-6)")
-    if os.environ.get("AUTHLIB_INSECURE_TRANSPORT"):
-        problems.append("AUTHLIB_INSECURE_TRANSPORT is for development only")
-    for name in ("APP_URL", "PROVIDER_URL"):
-        if not str(config.get(name, "")).startswith("https://"):
-            problems.append(f"{name} must be an https:// origin")
-    if problems:
-        raise UnsafeConfiguration("refusing to start in production: " + "; ".join(problems))

@@ -2,8 +2,8 @@
 
 Development needs no set-up: at first start the app writes 256-bit secrets into a 0600 file in
 its instance folder and reads them back on every start after. Production never generates one
-(config.load_secrets); it refuses to start with a secret that is missing, a known default, or
-patterned (`secret_problem`, asked by config.refuse_unsafe_production).
+(config_loader.load_secrets); it refuses to start with a secret that is missing, a known
+default, or patterned (`secret_problem`, asked by config_loader.refuse_unsafe_production).
 
 Not named `secrets.py`: that would shadow the standard library's `secrets` for every module.
 """

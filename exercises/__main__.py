@@ -86,6 +86,14 @@ def check(number, which):
     if exercise is None:
         print(f"There is no exercise {number}: pick one of 1 to {len(CATALOG)} (make exercises lists them).")
         return 2
+    ran = run_checks(exercise, which)
+    if ran is None:
+        return 1
+    return print_results(exercise, *ran)
+
+
+def run_checks(exercise, which):
+    """Run the exercise's check.py on one file: (pytest's exit code, results), or None if it cannot load."""
     with tempfile.TemporaryDirectory() as scratch:
         if which == "starter":
             module = Path(scratch) / "exercise.py"
@@ -101,14 +109,19 @@ def check(number, which):
         problem = cannot_load(module)
         if problem:
             print(f"Python cannot load {shown}, so no check could run:\n  {problem}")
-            return 1
+            return None
         code = pytest.main(
             [str(exercise.folder / "check.py"), "-q", "--no-header", "--tb=no", "-rN"],
             plugins=[collector],
         )
-    passed = [name for name, ok, _ in collector.results if ok]
-    failed = [(name, message) for name, ok, message in collector.results if not ok]
-    total = len(collector.results)
+    return code, collector.results
+
+
+def print_results(exercise, code, results):
+    """What passed, and what is still wrong grouped by reason; returns the exit status."""
+    passed = [name for name, ok, _ in results if ok]
+    failed = [(name, message) for name, ok, message in results if not ok]
+    total = len(results)
     print()
     if total == 0:
         print(f"No check ran (pytest exit code {int(code)}): is the file there and readable?")

@@ -29,7 +29,8 @@ def create_app(test_config=None):
     # Sessions kept on the server, security headers, CSRF tokens on forms, error pages.
     web.init_app(app)
 
-    # The OAuth 2.0 / OpenID Connect wiring (oauth2.py), then its pages and endpoints.
+    # The OAuth 2.0 / OpenID Connect wiring (oauth2.py: the grants of grants.py, the OpenID
+    # Connect parts of identity.py), then its pages and endpoints.
     from . import console, oauth2, views
 
     oauth2.config_oauth(app)

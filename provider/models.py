@@ -83,6 +83,12 @@ def secret_digest(secret):
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+# Both client authentication methods of RFC 6749 §2.3.1, and no "none": every client here is
+# confidential and proves who it is at the token and revocation endpoints (AS-6). The grants,
+# the revocation endpoint and the discovery document read this one list.
+CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+
+
 class Client(db.Model, OAuth2ClientMixin):
     """A registered application (the Auth Lab app is one; the console registers others)."""
 

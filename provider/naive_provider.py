@@ -31,8 +31,8 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from .forms import ConsentForm
+from .identity import issuer, user_info
 from .models import SCOPES, Client, User, db, new_token
-from .oauth2 import issuer, user_info
 from .views import current_user, refuses_unreadable, token_endpoint_throttle
 from .web import csrf
 

@@ -12,8 +12,9 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from werkzeug.exceptions import HTTPException
 
 from .forms import ActionForm, ConsentForm, LoginForm
+from .identity import issuer, public_jwks
 from .models import SCOPES, User, authenticate, db
-from .oauth2 import authorization, issuer, metadata, public_jwks
+from .oauth2 import authorization, metadata
 from .throttle import address, counts_failures, token_endpoint_throttle, wait_in_words
 from .web import csrf
 

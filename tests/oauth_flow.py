@@ -8,6 +8,8 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import requests
 
+from tests.conftest import PASSWORDS
+
 CLIENT_ID = "authlab-app"
 CLIENT_SECRET = "test-client-secret-0123456789abcdef0123456789"
 REDIRECT_URI = "http://localhost:8000/oauth/callback"
@@ -34,7 +36,7 @@ class ProviderFlow:
         self.client = client
         self.client_id, self.secret, self.redirect_uri = client_id, secret, redirect_uri
 
-    def login(self, username="alice", password="wonderland"):
+    def login(self, username="alice", password=PASSWORDS["alice"]):
         token = csrf_token(self.client.get("/login").get_data(as_text=True))
         return self.client.post("/login", data={"csrf_token": token, "username": username, "password": password})
 
@@ -104,7 +106,7 @@ class LiveDance:
         """GET /oauth/login; returns the 302 towards the provider."""
         return self.http.get(f"{self.live.app_url}/oauth/login", params=params, allow_redirects=False)
 
-    def at_provider(self, authorize_url, username="alice", password="wonderland", decision="approve"):
+    def at_provider(self, authorize_url, username="alice", password=PASSWORDS["alice"], decision="approve"):
         """Sign in and decide at the provider; returns the provider's redirect back to the app."""
         response = self.http.get(authorize_url, allow_redirects=False)
         if response.status_code == 302 and "/login" in response.headers["Location"]:
@@ -123,7 +125,7 @@ class LiveDance:
     def callback_url(self, username="alice", **start_params):
         """Everything up to (not including) the callback: its URL, with code, state and iss."""
         start = self.start(**start_params)
-        password = {"alice": "wonderland", "bob": "thebuilder"}[username]
+        password = PASSWORDS[username]
         return self.at_provider(start.headers["Location"], username, password).headers["Location"]
 
     def sign_in(self, username="alice", **start_params):
@@ -139,3 +141,15 @@ class LiveDance:
         return self.http.post(
             f"{self.live.app_url}{path}", data=data, allow_redirects=False, headers={"Origin": self.live.app_url}
         )
+
+
+def register_client(provider_client, name="Another app", uris="https://other.example/cb"):
+    """Register a client through the console (signed in); returns its id and the one-time secret."""
+    ProviderFlow(provider_client).login()
+    token = csrf_token(provider_client.get("/console/clients/new").get_data(as_text=True))
+    data = {"csrf_token": token, "client_name": name, "redirect_uris": uris, "scope_openid": "y"}
+    page = provider_client.post("/console/clients/new", data=data).get_data(as_text=True)
+    return {
+        "client_id": re.search(r"data-client-id>([^<]+)<", page).group(1),
+        "secret": re.search(r"data-client-secret>([^<]+)<", page).group(1),
+    }

@@ -17,7 +17,7 @@ from joserfc.errors import JoseError
 
 from blueprints.oauth import providers
 from blueprints.oauth.client import remote
-from blueprints.oauth.flow import check_id_token
+from blueprints.oauth.id_token import check_id_token
 
 from .naive_oauth import read_id_token
 from .oauth_browser import (

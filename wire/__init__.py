@@ -13,6 +13,7 @@ LAB-2 (a record never holds a secret in full: `redacted`) and LAB-1 (records are
 capture is throttled, nobody fills the disk: `bounded` and `save`).
 
     redact.py    the one home of display and redaction: shortening, masking (LAB-2)
+    headers.py   Cookie, Set-Cookie and Authorization, redacted by their own rules
     body.py      a message body, read by what it is and redacted
     exchange.py  one exchange as recorded: redacted, then bounded
     store.py     WireRecord, the bounds, and saving a record within them (LAB-1)

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from flask import current_app
 
 from .body import redacted_body
-from .redact import readable_cookies, redacted_header, redacted_url
+from .headers import readable_cookies, redacted_header
+from .redact import redacted_url
 from .store import (
     MAX_BODY_BYTES,
     MAX_HEADER_BYTES,

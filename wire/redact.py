@@ -4,10 +4,9 @@ Every value the app shows but must not hand over whole comes through here: a ses
 the session lab, a token on the OAuth dance page, a header or a field in a wire record.
 `first_characters` writes "first 6 characters… (N characters)" once; `shortened` is what a
 credential becomes (a JWT keeps its readable parts); `MASKED` is what a secret becomes.
-Message bodies are read in wire/body.py with the same rules.
+Message bodies are read in wire/body.py, and headers in wire/headers.py, by the same rules.
 """
 
-import base64
 import json
 import re
 import unicodedata
@@ -30,16 +29,12 @@ import bodies
 #   anything with "secret" such as client_secret, confirm, pin, otp, api and private keys), in
 #   form bodies, JSON at any depth, multipart fields, the query string, and headers so named.
 #   No lesson needs a password's value; its presence is the lesson.
-# - Authorization: Basic keeps its scheme and the user name, the credentials are masked:
-#   base64 is an encoding, not encryption, so the header IS the password (or client secret).
 # - Shortened (enough to recognise, never enough to use): Bearer tokens, and the fields
 #   access_token, refresh_token, token, assertion and client_assertion. A JWT keeps its header
 #   and payload, which anyone holding it can read and which are the lesson, and loses its
 #   signature, without which nobody can use it; any other value keeps 6 characters.
-# - Cookies: in a Cookie header every value is shortened except the CSRF double-submit halves,
-#   which page script reads by design (a request does not say which cookies are HttpOnly, so
-#   each is assumed to be). In Set-Cookie an HttpOnly value is shortened and its flags are kept
-#   whole (they are the lesson); a cookie without HttpOnly is shown, as script can read it.
+# - Headers: Authorization (Basic masked, Bearer shortened), Cookie and Set-Cookie have rules of
+#   their own, in wire/headers.py; any other header goes by its name, as a field does.
 # - Shown whole in the OAuth back channel: code, state, nonce, client_id, redirect_uri,
 #   code_verifier and id_token. Each is public or spent by the time any page can show it: the
 #   code is single-use and already redeemed, the verifier unlocks only that code and only
@@ -198,54 +193,3 @@ def redacted_json(data):
     if not changed:
         return data.decode()  # as sent: spacing, duplicate keys and all (bodies.parse: UTF-8)
     return json.dumps(document, ensure_ascii=False)
-
-
-# -- Headers ----------------------------------------------------------------------------------
-
-
-def readable_cookies(config):
-    """The cookies this app leaves readable by page script on purpose (JWT-8's double submit)."""
-    return {
-        config.get("JWT_ACCESS_CSRF_COOKIE_NAME", "csrf_access_token"),
-        config.get("JWT_REFRESH_CSRF_COOKIE_NAME", "csrf_refresh_token"),
-    }
-
-
-def redacted_cookie(pair, readable):
-    name, sep, value = pair.partition("=")
-    if not sep:
-        return shortened(pair)
-    return pair if name.strip() in readable else f"{name}={shortened(value)}"
-
-
-def redacted_header(name, value, readable):
-    """One header's value as recorded (LAB-2)."""
-    lower = name.lower()
-    if lower == "cookie":
-        # Split on "," too: a server joining two Cookie lines must not hide one behind the other.
-        return "; ".join(redacted_cookie(pair, readable) for pair in re.split(r"\s*[;,]\s*", value) if pair)
-    if lower == "set-cookie":
-        pair, sep, attributes = value.partition(";")
-        if any(flag.strip().lower() == "httponly" for flag in attributes.split(";")):
-            return redacted_cookie(pair, set()) + sep + attributes
-        return value  # no HttpOnly: script reads it anyway, and the panel says so
-    if lower in ("authorization", "proxy-authorization"):
-        return redacted_authorization(value)
-    return hidden_value(name, value) if field_kind(name) else value
-
-
-def redacted_authorization(value):
-    """The scheme whole; Basic credentials masked, a Bearer token shortened, others masked."""
-    scheme, space, credentials = value.strip().partition(" ")
-    if not space:
-        return shortened(value)
-    if scheme.lower() == "bearer":
-        return f"{scheme} {shortened(credentials.strip())}"
-    if scheme.lower() == "basic":
-        try:
-            user = base64.b64decode(credentials.strip(), validate=True).decode().partition(":")[0]
-        except ValueError:
-            user = ""
-        named = f' (base64 of "{user}:…")' if user.isprintable() and 0 < len(user) <= 64 else ""
-        return f"{scheme} {MASKED}{named}"
-    return f"{scheme} {MASKED}"

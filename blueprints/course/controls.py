@@ -2,7 +2,7 @@
 
 The controls and their sources are read from docs/security-checklist.md (a copy of the
 project's checklist). The tests are found by name: a test proves control JWT-1 when its name
-starts with `test_jwt_1_`. tests/test_controls.py fails when a control has no test or no code.
+starts with `test_jwt_1_`. tests/app/test_controls.py fails when a control has no test or no code.
 """
 
 import ast
@@ -23,7 +23,7 @@ TESTS = ROOT / "tests"
 # development and production configurations do about it.
 ENFORCED_IN = {
     "JWT-1": [("blueprints/jwt/checks.py", None), ("blueprints/jwt/tokens.py", None), ("blueprints/jwt/keys.py", None)],
-    "JWT-2": [("config.py", "refuse_unsafe_production"), ("config.py", "load_secrets")],
+    "JWT-2": [("config_loader.py", "refuse_unsafe_production"), ("config_loader.py", "load_secrets")],
     "JWT-3": [("config.py", "Config"), ("blueprints/jwt/checks.py", None)],
     "JWT-4": [("blueprints/jwt/checks.py", None)],
     "JWT-5": [("blueprints/jwt/blocklist.py", None)],
@@ -42,22 +42,33 @@ ENFORCED_IN = {
     ],
     "OC-1": [("blueprints/oauth/providers.py", "client_settings"), ("blueprints/oauth/flow.py", "challenge_of")],
     "OC-2": [("blueprints/oauth/client.py", "init_app"), ("blueprints/oauth/flow.py", "check_state")],
-    "OC-3": [("blueprints/oauth/flow.py", "verify_id_token"), ("blueprints/oauth/flow.py", "check_id_token")],
+    "OC-3": [("blueprints/oauth/flow.py", "verify_id_token"), ("blueprints/oauth/id_token.py", "check_id_token")],
     "OC-4": [("blueprints/oauth/routes.py", "callback")],
     "OC-5": [("security.py", "is_safe_redirect")],
-    "AS-1": [("provider/oauth2.py", None)],
-    "AS-2": [("provider/oauth2.py", None)],
-    "AS-3": [("provider/oauth2.py", None)],
+    "AS-1": [("provider/models.py", "Client.check_redirect_uri"), ("provider/views.py", "authorize")],
+    "AS-2": [("provider/grants.py", "S256CodeChallenge")],
+    "AS-3": [("provider/grants.py", "AuthorizationCodeGrant")],
     "AS-4": [("provider/oauth2.py", "config_oauth")],
-    "AS-5": [("provider/oauth2.py", None)],
-    "AS-6": [("provider/oauth2.py", None), ("provider/models.py", "new_token")],
+    "AS-5": [("provider/grants.py", "RefreshTokenGrant")],
+    "AS-6": [("provider/grants.py", None), ("provider/oauth2.py", "config_oauth"), ("provider/models.py", "new_token")],
     "AS-7": [("provider/web.py", "harden")],
-    "AS-8": [("provider/settings.py", "new_signing_key"), ("provider/oauth2.py", None)],
-    "AS-9": [("provider/oauth2.py", None)],
+    "AS-8": [
+        ("provider/settings.py", "new_signing_key"),
+        ("provider/identity.py", "LabOpenIDCode"),
+        ("provider/identity.py", "public_jwks"),
+    ],
+    "AS-9": [
+        ("provider/oauth2.py", "metadata"),
+        ("provider/identity.py", "LabIssuerParameter"),
+        ("provider/views.py", "authorization_error"),
+    ],
     "AS-10": [("provider/sessions.py", "ServerSideSessions"), ("provider/views.py", "logout")],
     "AS-11": [("provider/views.py", "safe_next")],
-    "AS-12": [("provider/oauth2.py", "RefreshTokenGrant")],
-    "AS-13": [("provider/models.py", "Client.check_endpoint_auth_method"), ("provider/oauth2.py", None)],
+    "AS-12": [("provider/grants.py", "RefreshTokenGrant")],
+    "AS-13": [
+        ("provider/models.py", "Client.check_endpoint_auth_method"),
+        ("provider/oauth2.py", "RevocationEndpoint"),
+    ],
     "PW-1": [("passwords.py", None)],
     "PW-2": [("passwords.py", "password_problems")],
     "PW-3": [("models.py", "authenticate"), ("blueprints/session/routes.py", None)],
@@ -74,7 +85,7 @@ ENFORCED_IN = {
     "HDR-3": [("security.py", "set_security_headers")],
     "HDR-4": [("security.py", "set_security_headers")],
     "HDR-5": [
-        ("config.py", "refuse_unsafe_production"),
+        ("config_loader.py", "refuse_unsafe_production"),
         ("instance_secrets.py", "secret_problem"),
         ("provider/settings.py", "refuse_unsafe_production"),
     ],
@@ -82,7 +93,7 @@ ENFORCED_IN = {
     "HDR-7": [("bodies.py", None), ("blueprints/source/__init__.py", "resolve"), ("wire/capture.py", "WireCapture")],
     "HDR-8": [("storage.py", "private_sqlite_file"), ("provider/settings.py", "make_private")],
     "LAB-1": [("wire/store.py", "refusal"), ("wire/exchange.py", "bounded"), ("wire/store.py", "save")],
-    "LAB-2": [("wire/redact.py", None), ("wire/exchange.py", "redacted")],
+    "LAB-2": [("wire/redact.py", None), ("wire/headers.py", None), ("wire/exchange.py", "redacted")],
     "LAB-3": [
         ("vulnerable/accounts.py", None),
         ("vulnerable/naive_oauth.py", "callback"),
@@ -128,10 +139,15 @@ def parse_checklist(text):
     return rows
 
 
+def test_files():
+    """The test modules, in the per-party folders of tests/ (not the npm packages of tests/interop)."""
+    return sorted(p for p in TESTS.rglob("test_*.py") if "node_modules" not in p.parts)
+
+
 def test_names():
     """Every test function in tests/, as (file, name)."""
     found = []
-    for path in sorted(TESTS.glob("test_*.py")):
+    for path in test_files():
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
@@ -153,7 +169,7 @@ def _controls(checklist_mtime, tests_state):
 
 def controls():
     """The checklist with code and tests attached (cached until a file changes)."""
-    state = tuple((p.name, p.stat().st_mtime) for p in sorted(TESTS.glob("test_*.py")))
+    state = tuple((p.as_posix(), p.stat().st_mtime) for p in test_files())
     return _controls(CHECKLIST.stat().st_mtime, state)
 
 

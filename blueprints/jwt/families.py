@@ -32,7 +32,7 @@ def start():
     return secrets.token_urlsafe(16)
 
 
-def record(claims):
+def register(claims):
     """Remember an issued refresh token, so its second use can be recognised."""
     expires = datetime.fromtimestamp(claims["exp"], UTC).replace(tzinfo=None)
     db.session.execute(db.delete(RefreshToken).where(RefreshToken.expires_at < utcnow()))

@@ -196,7 +196,7 @@ def issue_pair(user, family, access_seconds=None, auth_time=None):
     refresh_seconds = auth_time + lifetime("refresh") - time.time()
     access, access_claims = issue(user, "access", family, access_seconds, auth_time=auth_time)
     refresh, refresh_claims = issue(user, "refresh", family, refresh_seconds, auth_time=auth_time)
-    families.record(refresh_claims)
+    families.register(refresh_claims)
     return {
         "access_token": access,
         "refresh_token": refresh,

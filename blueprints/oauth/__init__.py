@@ -4,6 +4,7 @@ providers.py  which providers exist, their settings, and this app's built-in cli
 client.py     authlib's Flask client per provider, its back channel recorded
 attempt.py    one sign-in attempt, as the server-side session remembers it
 flow.py       the protocol, hop by hop: begin, check the callback, exchange, verify, sign in
+id_token.py   what makes an id_token count (OC-3), shared by flow.py and the attack bench
 routes.py     the lab page and the article's routes: login, callback, protected, admin, logout
 dance.py      the step-by-step page, its pause mode, and refresh/revoke after the dance
 """

@@ -13,22 +13,13 @@ import b64url
 import session_store
 from answers import bad_request, credentials
 from models import DEMO_ACCOUNTS
-from wire.relay import forward
+from wire import first_characters, forward
 
 from . import bp, remember, timeouts
 from .guards import session_required
 from .scaleout import step
 
 MAX_COOKIE = 4096  # what a browser stores per cookie: a larger "cookie" is not one
-
-
-def fingerprint(sid):
-    """The first characters of a session id: enough to see it change, too few to use it.
-
-    The page's script is shown this, never the whole id: handing an HttpOnly cookie's
-    value to script would undo what HttpOnly is for.
-    """
-    return f"{sid[:6]}… ({len(sid)} characters)" if sid else None
 
 
 def render_lab(status=200, **extra):
@@ -51,22 +42,24 @@ def lab():
 
 
 @bp.get("/lab/record")
-def record():
+def server_state():
     """The session as the server holds it: the cookie's id, the record under it, the clocks."""
     sid = getattr(session, "sid", None)
     stored = current_app.session_interface.inspect(sid) if sid else None
     # A sign-in or logout by fetch empties the session, and the CSRF secret with it: the
     # page's forms get a fresh token from here (same-origin script only: no CORS, HDR-4).
     token = generate_csrf()
+    # The page's script is shown the id's first characters, enough to see it change, never the
+    # whole id: handing an HttpOnly cookie's value to script would undo what HttpOnly is for.
     if stored:
-        stored["key"] = current_app.session_interface.key_prefix + fingerprint(sid)
+        stored["key"] = current_app.session_interface.key_prefix + first_characters(sid)
     return jsonify(
         store=session_store.STORE_NAMES[current_app.extensions["session_store"]],
         instance=current_app.config["INSTANCE_NAME"],
         cookie_name=current_app.config["SESSION_COOKIE_NAME"],
         # The id the browser sent, if the server found a record for it; an unknown one is
         # never adopted (SES-1), so a planted id shows up here as "none".
-        session_id=fingerprint(sid) if stored else None,
+        session_id=first_characters(sid) if stored else None,
         record=stored,
         user=current_user.username if current_user.is_authenticated else None,
         role=current_user.role if current_user.is_authenticated else None,

@@ -95,6 +95,7 @@ GROUPS = (
         [
             "app.py",
             "config.py",
+            "config_loader.py",
             "instance_secrets.py",
             "extensions.py",
             "models.py",

@@ -21,6 +21,7 @@ def csrf_token():
     return session["csrf"]
 
 
+# Long on purpose: the whole exercise app, its routes nested inside, reads top to bottom in one place.
 def create_app(production=False):
     """A small bank with a signed session cookie; `production=True` is the deployed settings."""
     app = Flask(__name__)

@@ -23,6 +23,7 @@ def exchange_code(code):
     return response.json()
 
 
+# Long on purpose: the whole exercise app, its routes nested inside, reads top to bottom in one place.
 def create_app():
     """An OAuth client: /login sends the browser to the provider, /callback receives the code."""
     app = Flask(__name__)

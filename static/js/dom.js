@@ -1,6 +1,22 @@
-// The one DOM helper the page scripts share: build an element with attributes and children.
-// (Text children are appended as text, never parsed as HTML: nothing a server echoes can inject.)
+// The small DOM helpers every page script shares, defined once: find an element, set its text,
+// listen for clicks, build an element. (Text is always set as text, never parsed as HTML:
+// nothing a server echoes can inject.)
 
+// The first element that matches a CSS selector, or null.
+export const $ = (selector) => document.querySelector(selector);
+
+// Set an element's text, if the page has that element.
+export function text(selector, value) {
+  const node = $(selector);
+  if (node) node.textContent = value;
+}
+
+// Call handler(node) when any element that matches is clicked.
+export function on(selector, handler) {
+  for (const node of document.querySelectorAll(selector)) node.addEventListener("click", () => handler(node));
+}
+
+// Build an element with attributes and children.
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {

@@ -2,9 +2,8 @@
 // show both verdicts. The forging happens on the attacker's workbench (vulnerable/jwt_bench.py,
 // one forger per attack in vulnerable/jwt_attacks.py), never on the naive server itself.
 
+import { $, on } from "./dom.js";
 import { send } from "./wire.js";
-
-const $ = (selector) => document.querySelector(selector);
 
 function verdict(cell, response, data) {
   const accepted = response.ok;
@@ -34,7 +33,7 @@ async function bobsTokens(wire, attack) {
 }
 
 async function run(attack, wire) {
-  const row = document.querySelector(`[data-attack="${attack}"]`);
+  const row = $(`[data-attack="${attack}"]`);
   let tokens;
   try {
     tokens = await bobsTokens(wire, attack);
@@ -62,5 +61,5 @@ async function run(attack, wire) {
 }
 
 export function init(wire) {
-  for (const button of document.querySelectorAll("[data-attack-run]")) button.addEventListener("click", () => run(button.dataset.attackRun, wire));
+  on("[data-attack-run]", (button) => run(button.dataset.attackRun, wire));
 }

@@ -1,7 +1,7 @@
 // The token inspector's browser half: sends a token to POST /jwt/api/inspect (in the body, never
 // in a URL) and renders the server's verdicts in the shape of templates/jwt/macros.html.
 
-import { el } from "./dom.js";
+import { $, el } from "./dom.js";
 import { coloured } from "./jwt-token.js";
 
 export async function inspect(token) {
@@ -35,14 +35,14 @@ export function render(container, result) {
 }
 
 export function init(getCurrentToken) {
-  const form = document.querySelector("[data-inspect-form]");
-  const container = document.querySelector("[data-inspect-result]");
+  const form = $("[data-inspect-form]");
+  const container = $("[data-inspect-result]");
   const textarea = form.querySelector("textarea");
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     render(container, await inspect(textarea.value));
   });
-  document.querySelector("[data-inspect-current]").addEventListener("click", async () => {
+  $("[data-inspect-current]").addEventListener("click", async () => {
     textarea.value = getCurrentToken() || "";
     render(container, await inspect(textarea.value));
   });

@@ -3,10 +3,8 @@
 
 import { send } from "./wire.js";
 import { bearer, onChange, state } from "./jwt-state.js";
-import { el } from "./dom.js";
+import { $, el, on } from "./dom.js";
 import { decode } from "./jwt-token.js";
-
-const $ = (selector) => document.querySelector(selector);
 
 function say(text, ok) {
   const node = $("[data-keys-result]");
@@ -76,7 +74,7 @@ async function verifyWithJwks() {
 }
 
 export function init(wire) {
-  for (const button of document.querySelectorAll("[data-rotate]")) button.addEventListener("click", () => rotate(button.dataset.rotate, wire));
+  on("[data-rotate]", (button) => rotate(button.dataset.rotate, wire));
   $("[data-verify-jwks]").addEventListener("click", verifyWithJwks);
   onChange(() => {
     for (const button of document.querySelectorAll("[data-rotate], [data-retire]")) button.disabled = !state.access;

@@ -1,6 +1,7 @@
 // The JWT lab page: sign in, call the API, watch the countdown, refresh, log out. Tokens stay in
 // this module's memory (jwt-state.js) and travel in the Authorization header (JWT-7).
 
+import { $, on } from "./dom.js";
 import { setWhoami } from "./header.js";
 import { send } from "./wire.js";
 import * as attacks from "./jwt-attacks.js";
@@ -11,7 +12,6 @@ import * as storage from "./jwt-storage.js";
 import { claimRows, coloured, decode } from "./jwt-token.js";
 
 const WIRE = "jwt-wire";
-const $ = (selector) => document.querySelector(selector);
 let countdownTimer = null;
 
 function say(selector, text, ok) {
@@ -108,7 +108,7 @@ async function showToken() {
 
 function init() {
   $("[data-jwt-login]").addEventListener("submit", signIn);
-  for (const button of document.querySelectorAll("[data-call]")) button.addEventListener("click", () => call(button.dataset.call));
+  on("[data-call]", (button) => call(button.dataset.call));
   onChange(showToken);
   inspector.init(() => state.access);
   keyring.init(WIRE);

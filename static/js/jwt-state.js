@@ -1,6 +1,8 @@
 // The JWT lab's memory: where this page keeps its tokens (JWT-7: in memory, never in the URL or
 // in localStorage). Reload the page and they are gone, by design.
 
+import { $ } from "./dom.js";
+
 export const state = {
   username: null,
   access: null,
@@ -12,7 +14,7 @@ export const state = {
 };
 
 function initialCookieUser() {
-  const badge = document.querySelector('[data-whoami="jwt"]');
+  const badge = $('[data-whoami="jwt"]');
   return badge && badge.closest(".badge").classList.contains("on") ? badge.textContent.trim() : null;
 }
 

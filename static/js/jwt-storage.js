@@ -1,10 +1,10 @@
 // Where to keep a token: the localStorage variant (an attack demo, labelled), cookie mode with
 // its CSRF double-submit, and an XSS simulation showing what an injected script can reach.
 
-import { send } from "./wire.js";
+import { $ } from "./dom.js";
 import { state, update } from "./jwt-state.js";
+import { send } from "./wire.js";
 
-const $ = (selector) => document.querySelector(selector);
 // Attack demo only: the one place this app ever writes a token to localStorage (JWT-7).
 const DEMO_KEY = "attack-demo-jwt";
 
@@ -39,7 +39,7 @@ export function init(wire) {
   });
   $("[data-xss]").addEventListener("click", injectedScript);
   $("[data-cookie-login]").addEventListener("click", async () => {
-    const form = document.querySelector("[data-jwt-login]");
+    const form = $("[data-jwt-login]");
     const { response, data } = await send(wire, "/jwt/cookie/login", { method: "POST", json: { username: form.username.value, password: form.password.value } });
     if (response.ok) update({ cookieUser: form.username.value });
     // A throttled sign-in (429, PW-6) says how long to wait in its description.

@@ -1,3 +1,5 @@
 // The naive twin's page shows what any script on it can read: its cookie has no HttpOnly.
-const out = document.querySelector("[data-naive-cookies]");
+import { $ } from "./dom.js";
+
+const out = $("[data-naive-cookies]");
 if (out) out.textContent = document.cookie || "(nothing: no readable cookies)";
