@@ -3,6 +3,7 @@
 
 import { send } from "./wire.js";
 import { bearer, onChange, state } from "./jwt-state.js";
+import { toBytes } from "./b64url.js";
 import { $, el, on } from "./dom.js";
 import { decode } from "./jwt-token.js";
 
@@ -50,11 +51,6 @@ async function retire(kid, wire) {
   if (response.ok) renderKeyring(data.keys, wire);
 }
 
-function b64urlBytes(text) {
-  const base64 = text.replace(/-/g, "+").replace(/_/g, "/");
-  return Uint8Array.from(atob(base64 + "=".repeat((4 - (base64.length % 4)) % 4)), (c) => c.charCodeAt(0));
-}
-
 // RS256: the signature checks out with the public key alone (WebCrypto, no library, no secret).
 async function verifyWithJwks() {
   const { header, parts } = decode(state.access);
@@ -69,7 +65,7 @@ async function verifyWithJwks() {
     return;
   }
   const key = await crypto.subtle.importKey("jwk", { kty: jwk.kty, n: jwk.n, e: jwk.e, alg: "RS256", ext: true }, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, ["verify"]);
-  const valid = await crypto.subtle.verify("RSASSA-PKCS1-v1_5", key, b64urlBytes(parts[2]), new TextEncoder().encode(`${parts[0]}.${parts[1]}`));
+  const valid = await crypto.subtle.verify("RSASSA-PKCS1-v1_5", key, toBytes(parts[2]), new TextEncoder().encode(`${parts[0]}.${parts[1]}`));
   say(valid ? `Signature valid: verified in this browser with the public key ${header.kid} from the JWKS. The browser could not have made it.` : "Signature invalid.", valid);
 }
 

@@ -1,14 +1,12 @@
 // Reading a token needs no key: header and payload are only base64url-encoded JSON. These helpers
 // decode (without trusting) and display a token the way jwt.io taught everyone to read one.
 
+import { toText } from "./b64url.js";
 import { el } from "./dom.js";
 
 function b64urlJson(segment) {
   try {
-    const base64 = segment.replace(/-/g, "+").replace(/_/g, "/");
-    const binary = atob(base64 + "=".repeat((4 - (base64.length % 4)) % 4));
-    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-    return JSON.parse(new TextDecoder().decode(bytes));
+    return JSON.parse(toText(segment));
   } catch {
     return null;
   }

@@ -2,22 +2,13 @@
 // Anyone can read it (base64url and JSON, no key needed); only the key holder can change it. The
 // page edits the payload and keeps the signature; the server (blueprints/session/lab.py) refuses it.
 
+import { fromText, toBytes, toText } from "./b64url.js";
 import { $, on, text } from "./dom.js";
 import { verdict } from "./session-report.js";
 
 // --- 5. Flask's default session: a signed cookie, readable by anyone --------------------------
 
 let signedCookie = null;
-
-function b64urlDecode(part) {
-  const padded = part.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (part.length % 4)) % 4);
-  return new TextDecoder().decode(Uint8Array.from(atob(padded), (c) => c.charCodeAt(0)));
-}
-
-function b64urlEncode(textValue) {
-  const bytes = new TextEncoder().encode(textValue);
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
 
 async function showClientCookie() {
   const response = await fetch("/session/lab/client-cookie", { headers: { Accept: "application/json" } });
@@ -35,8 +26,16 @@ async function showClientCookie() {
   }
   value.hidden = false;
   text("[data-client-decoded]", JSON.stringify(data.decoded, null, 2));
-  // A leading "." marks a compressed payload (itsdangerous), which this page does not unzip.
-  $("[data-forge]").disabled = data.cookie.startsWith(".");
+  $("[data-forge]").disabled = false;
+}
+
+// A leading "." marks a payload itsdangerous compressed with zlib because that was shorter
+// (a signed-out user's {"user": null, "role": null, ...} repeats itself): still no secret, the
+// browser's own DecompressionStream reads it.
+async function readPayload(payload) {
+  if (!payload.startsWith(".")) return JSON.parse(toText(payload));
+  const inflated = new Blob([toBytes(payload.slice(1))]).stream().pipeThrough(new DecompressionStream("deflate"));
+  return JSON.parse(await new Response(inflated).text());
 }
 
 async function verifyCookie(cookie) {
@@ -50,10 +49,10 @@ async function verifyCookie(cookie) {
 
 async function forge() {
   const { payload, timestamp, signature } = signedCookie.parts;
-  const data = JSON.parse(b64urlDecode(payload));
+  const data = await readPayload(payload);
   data.user = "mallory";
   data.role = "admin";
-  const forged = [b64urlEncode(JSON.stringify(data)), timestamp, signature].join(".");
+  const forged = [fromText(JSON.stringify(data)), timestamp, signature].join(".");
   const original = await verifyCookie(signedCookie.cookie);
   const edited = await verifyCookie(forged);
   const node = $("[data-forge-result]");

@@ -124,3 +124,14 @@ def test_fixation_and_csrf_from_the_attacker_site(live, page):
     expect(page.locator('[data-whoami="session"]')).to_have_text("alice")
     page.locator("[data-record-data]", has_text="_user_id").wait_for()
     assert "posted by the attacker" not in page.locator("[data-record-data]").inner_text()
+
+
+def test_flasks_signed_cookie_decodes_without_the_key_and_an_edited_one_is_refused(live, page):
+    page.goto(live.app_url + "/session/")
+    page.get_by_role("button", name="Show the signed cookie").click()
+    expect(page.locator("[data-client-decoded]")).to_contain_text("{")  # decoded in the browser, no key
+    page.get_by_role("button", name="Forge it: make me an admin").click()
+    result = page.locator("[data-forge-result]")
+    expect(result).to_contain_text("The original cookie: accepted")
+    expect(result).to_contain_text('"role":"admin"')
+    expect(result).to_contain_text("same signature): refused")
