@@ -1,10 +1,13 @@
 # Auth Lab: `make run` serves the four origins, `make test` runs the whole suite.
-# Both create the virtual environment and install requirements.txt when needed.
+# Both create the virtual environment when needed. `make run` and `make serve` install only
+# requirements.txt (what running needs); the tests, notebooks, lint, exercises and the
+# benchmark also install requirements-dev.txt (its tools, pinned). Each file has its stamp.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+STAMP  := $(VENV)/.installed-run-$(shell cksum requirements.txt | cut -d' ' -f1)
+DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
 .PHONY: help run serve serve-provider test test-fast fuzz bench bench-quick lint clean distclean
@@ -16,7 +19,11 @@ $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Auth Lab needs Python 3.11 or newer: run  make PYTHON=python3.12 run")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	@rm -f $(VENV)/.installed-* && touch $@
+	@rm -f $(VENV)/.installed-run-* && touch $@
+
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-dev-* && touch $@
 
 run: $(STAMP) ## Serve the app :8000, provider :8001, replica :8002, attacker :8003 (Ctrl-C stops all)
 	$(BIN)/python run.py
@@ -27,33 +34,41 @@ serve: $(STAMP) ## Production-style app: gunicorn, a worker per core, APP_ENV=pr
 serve-provider: $(STAMP) ## Production-style provider on BIND (default 127.0.0.1:8001)
 	APP_ENV=$${APP_ENV:-production} BIND=$${BIND:-127.0.0.1:8001} $(BIN)/gunicorn -c gunicorn.conf.py 'wsgi:provider'
 
-# The third-party OAuth software the interop tests run (openid-client, oauth4webapi, panva's
-# oidc-provider), pinned in tests/interop/package-lock.json. Optional for a student: without
-# Node those tests skip with a line that says so (in CI they must run).
+# The third-party software the suite runs (openid-client, oauth4webapi, panva's oidc-provider,
+# axe-core), pinned in tests/interop/package-lock.json. Optional for a student: without Node
+# the interop and accessibility tests skip with a line that says so (in CI they must run).
 INTEROP := tests/interop/node_modules/.package-lock.json
 
 $(INTEROP): tests/interop/package-lock.json
 	@if command -v npm >/dev/null; then cd tests/interop && npm ci --no-audit --no-fund --silent; \
-	else echo "Node.js not found: the interop tests with openid-client, oauth4webapi and oidc-provider will skip"; fi
+	else echo "Node.js not found: the interop tests (openid-client, oauth4webapi, oidc-provider) and the accessibility tests (axe-core) will skip"; fi
 
 # The suite runs on every core (pytest-xdist): each worker starts its own live servers.
 # PYTEST_ARGS="-n 0" runs it in one process, for a debugger.
-test: $(STAMP) $(INTEROP) ## Run the whole suite: unit, integration, browser, notebooks, exercises, interop
+test: $(DEV_STAMP) $(INTEROP) ## Run the whole suite: unit, integration, browser, notebooks, exercises, interop
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
-test-fast: $(STAMP) ## The suite without the real-browser tests
+test-fast: $(DEV_STAMP) ## The suite without the real-browser tests
 	$(BIN)/python -m pytest -n auto -m "not browser" $(PYTEST_ARGS)
 
-fuzz: $(STAMP) ## 10,000 generated bad inputs per family against every endpoint of the app and the provider
+fuzz: $(DEV_STAMP) ## 10,000 generated bad inputs per family against every endpoint of the app and the provider
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/app/test_fuzz.py $(PYTEST_ARGS)
 
-bench: $(STAMP) ## Measure each mechanism in-process and over HTTP (gunicorn + wrk); writes bench/results/latest.json
+# The article's two Express examples, which make bench measures the app against, pinned in
+# bench/peers/package-lock.json. Optional for a student: without Node those rows skip.
+PEERS := bench/peers/node_modules/.package-lock.json
+
+$(PEERS): bench/peers/package-lock.json
+	@if command -v npm >/dev/null; then cd bench/peers && npm ci --no-audit --no-fund --silent; \
+	else echo "Node.js not found: make bench will skip the article's Express examples (bench/peers/)"; fi
+
+bench: $(DEV_STAMP) $(PEERS) ## Measure in-process, over HTTP, against the article's peers and four servers (bench/results/)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
-bench-quick: $(STAMP) ## The same, shorter: under a minute
+bench-quick: $(DEV_STAMP) $(PEERS) ## The same, shorter: about three minutes
 	$(BIN)/python -m bench --quick $(BENCH_ARGS)
 
-lint: $(STAMP) ## ruff (style and bugs) and bandit (security scan)
+lint: $(DEV_STAMP) ## ruff (style and bugs) and bandit (security scan)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -q -c pyproject.toml -r . -x ./.venv,./tests,./vulnerable,./notebooks,./exercises/*/check.py
@@ -66,10 +81,10 @@ EXERCISE_NUMBERS := 1 2 3 4 5 6 7 8 9 10
 N ?= $(firstword $(filter $(EXERCISE_NUMBERS),$(MAKECMDGOALS)))
 .PHONY: exercise exercises $(EXERCISE_NUMBERS)
 
-exercises: $(STAMP) ## List the classroom exercises
+exercises: $(DEV_STAMP) ## List the classroom exercises
 	@$(BIN)/python -m exercises
 
-exercise: $(STAMP) ## Check your exercise: make exercise 1 (or N=1)
+exercise: $(DEV_STAMP) ## Check your exercise: make exercise 1 (or N=1)
 	@test -n "$(N)" || { echo "Which exercise? For example: make exercise 1   (make exercises lists them)"; exit 2; }
 	@$(BIN)/python -m exercises $(N)
 
@@ -84,7 +99,7 @@ $(EXERCISE_NUMBERS):
 # tests/course/test_notebooks.py runs its kernels with the interpreter that runs pytest.
 .PHONY: notebooks
 
-notebooks: $(STAMP) ## Open the Jupyter notebooks (notebooks/README.md says in what order)
+notebooks: $(DEV_STAMP) ## Open the Jupyter notebooks (notebooks/README.md says in what order)
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (Auth Lab)" >/dev/null
 	JUPYTER_PATH="$(CURDIR)/$(VENV)/share/jupyter" $(BIN)/jupyter notebook --notebook-dir=notebooks
 # --- end of the notebooks block ----------------------------------------------------------

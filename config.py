@@ -102,6 +102,9 @@ class Config:
     # tells something); a password refused by the policy is not counted: trying again is the
     # point. A class of 40 signing up in its first lesson fits.
     RATELIMIT_SIGN_UPS_PER_ADDRESS = "60 per hour"
+    # Device sign-ins started from the OAuth lab's TV page (blueprints/oauth/device.py): each
+    # makes the provider keep a code for ten minutes; a student starts a handful.
+    RATELIMIT_DEVICE_STARTS_PER_ADDRESS = "60 per 10 minutes"
     # Where the counts live. Unset: a store every worker and instance shares (the app's
     # database, or Redis when REDIS_URL is set). memory:// counts in each process alone, so
     # production refuses it when more than one process serves the app.
@@ -142,6 +145,16 @@ class Config:
     # Real providers appear only when their credentials are configured.
     GITHUB_CLIENT_ID = GITHUB_CLIENT_SECRET = None
     GOOGLE_CLIENT_ID = GOOGLE_CLIENT_SECRET = None
+    # Any other OpenID Connect provider, by its issuer URL (blueprints/oauth/issuers.py): a
+    # JSON list, one object per provider, set in the environment only since it holds secrets:
+    # OIDC_PROVIDERS='[{"name": "okta", "issuer": "https://dev-1.okta.com", "client_id": "...",
+    #                   "client_secret": "...", "scope": "openid profile email offline_access"}]'
+    # The issuer is compared exactly as written (a trailing "/" counts): copy it from the
+    # provider's discovery document. Start-up refuses an entry it cannot use, and says why.
+    OIDC_PROVIDERS = None
+    # Seconds the app waits for a provider on the back channel (discovery, token, userinfo,
+    # revocation): a provider that hangs gets a 502 page, not a worker held forever.
+    OAUTH_BACK_CHANNEL_TIMEOUT = 10
 
 
 class DevelopmentConfig(Config):
@@ -188,6 +201,18 @@ FROM_ENVIRONMENT = {
         "GITHUB_CLIENT_SECRET",
         "GOOGLE_CLIENT_ID",
         "GOOGLE_CLIENT_SECRET",
+        "OIDC_PROVIDERS",
+        # The provider's clients for the other flows' lab pages (blueprints/oauth/lab_clients.py):
+        # handed over by the provider in development; in production only these say what they are.
+        "SPA_CLIENT_ID",
+        "DEVICE_CLIENT_ID",
+        "MACHINE_CLIENT_ID",
+        "MACHINE_CLIENT_SECRET",
+        "MACHINE_JWT_CLIENT_ID",
+        "MACHINE_JWT_CLIENT_SECRET",
+        "RESOURCE_SERVER_CLIENT_ID",
+        "RESOURCE_SERVER_CLIENT_SECRET",
+        "API_AUDIENCE",
     )
 } | {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI"}
 

@@ -12,13 +12,16 @@ preload_app = False
 timeout = 30
 graceful_timeout = 10
 accesslog = os.environ.get("ACCESS_LOG", "-") or None
+# gunicorn's control socket (for gunicornc) is not used here; left on, `make serve`,
+# `make serve-provider` and the benchmark's servers would all claim the same ~/.gunicorn path.
+control_socket_disable = True
 # Never trust X-Forwarded-* from anyone but the configured proxy (see wsgi.py).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
 def on_starting(server):
     """Before any worker starts: tell the app how many processes serve it, and refuse a
-    per-process throttle store under more than one (PW-6, throttle.py).
+    per-process throttle store under more than one (PW-6, throttle_store.py).
 
     memory:// would count in each worker alone: with N workers, every limit N times too high.
     The app makes the same check as it starts (WEB_CONCURRENCY, set here, tells it the count);
@@ -27,7 +30,7 @@ def on_starting(server):
     os.environ["WEB_CONCURRENCY"] = str(server.cfg.workers)
     from dotenv import load_dotenv
 
-    from throttle import per_process_refusal
+    from throttle_store import per_process_refusal
 
     load_dotenv()  # the settings wsgi.py will read, so that both checks see the same ones
     problem = per_process_refusal(os.environ.get("RATELIMIT_STORAGE_URI"), server.cfg.workers)

@@ -1,4 +1,10 @@
-"""The app's tables. The provider keeps its own users in its own database (provider/)."""
+"""The app's users: their table, the demo accounts, first start and `flask create-admin`.
+
+Every change to a user moves the revocation epoch (revocation_epoch.py), so that what one
+worker revokes, every worker refuses from the next request.
+
+The provider keeps its own users in its own database (provider/).
+"""
 
 import secrets
 import time
@@ -16,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from extensions import db
 from passwords import hash_password, password_problems, verify_password
 from refusals import CannotStart
+from revocation_epoch import revokes, seed_epoch
 
 # The demo accounts of docs/contract.md, seeded on first run in development and tests only:
 # their passwords are printed on every login page (CREATE_DEMO_ACCOUNTS, config.py).
@@ -33,6 +40,7 @@ def new_login_id():
     return secrets.token_urlsafe(24)
 
 
+@revokes
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -68,13 +76,6 @@ class User(UserMixin, db.Model):
     @property
     def is_admin(self):
         return self.role == "admin"
-
-
-def load_user(login_id):
-    """flask-login's user loader: the session holds the rotating login_id, not the row id."""
-    if not isinstance(login_id, str) or len(login_id) > 64:
-        return None
-    return db.session.execute(db.select(User).filter_by(login_id=login_id)).scalar_one_or_none()
 
 
 def find_user(username):
@@ -125,6 +126,7 @@ def first_start():
     try:
         settle_race(db.create_all)
         settle_race(drop_retired_tables)
+        settle_race(seed_epoch)
         if current_app.config["CREATE_DEMO_ACCOUNTS"]:
             for account in DEMO_ACCOUNTS:
                 settle_race(lambda account=account: seed_account(*account))

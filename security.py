@@ -1,26 +1,33 @@
 """Defences every response and every request gets, whatever the demo (HDR-2 to HDR-4, CSRF)."""
 
+from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import current_app, request
+from flask import current_app, make_response, request
 from flask_wtf.csrf import CSRFError
 
 from extensions import csrf
 
+
 # HDR-2: the browser runs only scripts served by this origin (no inline script, no eval),
 # loads no plugins, ignores <base> tricks and refuses to be framed (clickjacking).
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "frame-ancestors 'none'",
-    ]
-)
+def content_security_policy(connect_to=()):
+    """The app's CSP; `connect_to` adds exact origins to connect-src (see connects_to)."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            " ".join(["connect-src 'self'", *connect_to]),
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -112,6 +119,39 @@ def cross_site_allowed(view):
     """Mark a view that does its own CSRF defence (for example JWT double-submit cookies)."""
     view.cross_site_allowed = True
     return view
+
+
+# HDR-2, page by page: a browser-based OAuth client (the SPA lab, blueprints/oauth/spa.py)
+# must fetch the provider's discovery, JWKS, token and userinfo endpoints from page script,
+# which connect-src 'self' forbids. Only the pages that need it get the provider's origin
+# added, exactly (scheme://host:port, from the configuration, never a wildcard or a value
+# from the request); every other page keeps 'self' alone, so an injected script elsewhere
+# still cannot talk to any other origin. The provider decides separately whether it answers
+# such a fetch (its CORS, HDR-4); this only lets the browser ask.
+def connects_to(*config_keys):
+    """Decorate a view: its page may also fetch from the origins of these URL settings."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            response = make_response(view(*args, **kwargs))
+            origins = [origin_of(current_app.config[key]) for key in config_keys]
+            response.headers["Content-Security-Policy"] = content_security_policy(connect_to=origins)
+            return response
+
+        return wrapped
+
+    return decorate
+
+
+def origin_of(url):
+    """scheme://host[:port] of a configured URL: an origin, as CSP and CORS compare them."""
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}"
+    # A space or a semicolon would start another CSP source or directive: never let one in.
+    if parts.scheme not in {"http", "https"} or any(ch in origin for ch in " ;,'\"\r\n\t"):
+        raise ValueError(f"{url!r} is no origin a CSP may name")
+    return origin
 
 
 def is_safe_redirect(target):

@@ -48,6 +48,12 @@ class Hardened:
         return super().open_session(app, request)
 
     def save_session(self, app, session, response):
+        if not session and not session.modified:
+            # Nothing to store and nothing to delete (every bearer-token API call): as
+            # Flask-Session would end, without its cookie and store-id work first.
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
         if not session and session.modified:
             self._delete_session(self._get_store_id(session.sid))
             delete_cookie(app, response, self.get_cookie_name(app), "SESSION")
@@ -130,6 +136,21 @@ class SqlAlchemyStore(Hardened, SqlAlchemySessionInterface):
         # start (models.first_start), which reports a database it cannot write.
         self.sql_session_model = _models[table]
         ServerSideSessionInterface.__init__(self, app, cleanup_n_requests=1000, **common)
+
+    def _retrieve_session_data(self, store_id):
+        """The record's data by one Core SELECT on a connection of its own (Flask-Session's ORM
+        query was half of GET /session/admin); an expired record is left to Flask-Session,
+        which deletes it."""
+        table = self.sql_session_model.__table__
+        with db.engine.connect() as connection:
+            row = connection.execute(
+                db.select(table.c.data, table.c.expiry).where(table.c.session_id == store_id)
+            ).first()
+        if row is None:
+            return None
+        if row.expiry is None or row.expiry <= datetime.now(UTC).replace(tzinfo=None):
+            return super()._retrieve_session_data(store_id)
+        return self.serializer.decode(bytes(row.data))
 
     def inspect(self, sid):
         """The record under `sid`: a row, msgpack in a BLOB column, unless it has expired."""

@@ -26,28 +26,16 @@ first is what keeps the limit exact under load: Flask-Limiter's `deduct_when` te
 view and counts after it, so every attempt in flight when the limit is reached (one per thread
 of every worker) gets through.
 
-Where: in a store every worker and every instance shares (storage.limiter_store): the app's
-database by default (the SQLite file in the instance folder, which the app, its replica and each
-gunicorn worker open; PostgreSQL with DATABASE_URL), Redis when REDIS_URL is set. A per-process
-store (memory://) multiplies every limit by the number of processes, so production refuses it
-when more than one process serves the app.
-
-Why a `limits` Storage over the app's database (storage.DatabaseStorage) and not a table of
-failed attempts of our own: the windows, keys and expiry are the `limits` library's, the same
-code whichever store holds the counters. Redis is `limits`' own store and the database one
-small class beside it; a table of our own would be a second implementation of windows and
-expiry to get right, and Redis would need a third.
+Where the counts live, shared by every worker and instance, is throttle_store.py.
 """
 
 import hashlib
 import hmac
 import ipaddress
 import math
-import os
 import time
 import unicodedata
 from functools import wraps
-from urllib.parse import urlsplit
 
 import redis
 from flask import after_this_request, current_app, request
@@ -56,7 +44,7 @@ from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import TooManyRequests
 
-import storage
+import throttle_store
 from refusals import UnsafeConfiguration
 
 # What each limit counts, and what its 429 says. The limits themselves are settings (config.py).
@@ -70,13 +58,15 @@ RULES = {
     "account": ("RATELIMIT_FAILURES_PER_ACCOUNT", "Too many failed sign-ins for this account", NOT_CHECKED),
     "address": ("RATELIMIT_FAILURES_PER_ADDRESS", "Too many failed attempts from your address", NOT_CHECKED),
     "sign-up": ("RATELIMIT_SIGN_UPS_PER_ADDRESS", "Too many sign-ups from your address", "Until then none is made."),
+    "device start": (
+        "RATELIMIT_DEVICE_STARTS_PER_ADDRESS",
+        "Too many device sign-ins started from your address",
+        "Until then none is started.",
+    ),
 }
 
 # What a store that does not answer raises (errors.py answers it with a 503 before the view).
 STORE_ERRORS = (redis.exceptions.RedisError, SQLAlchemyError)
-
-# Stores that count in one process's memory (the `limits` library's URI schemes).
-PER_PROCESS_SCHEMES = {"memory", "async+memory"}
 
 
 class Locked(TooManyRequests):
@@ -92,9 +82,10 @@ class Throttle:
     """The app's throttle, bound to each app by init_app() (the factory calls it `limiter`)."""
 
     def init_app(self, app):
-        store = storage.limiter_store(app)
+        store = throttle_store.limiter_store(app)
         if app.config["ENV_NAME"] == "production":
-            problem = per_process_refusal(app.config.get("RATELIMIT_STORAGE_URI"), serving_processes())
+            uri, processes = app.config.get("RATELIMIT_STORAGE_URI"), throttle_store.serving_processes()
+            problem = throttle_store.per_process_refusal(uri, processes)
             if problem:
                 raise UnsafeConfiguration(problem)
         # Fixed windows: the first counted attempt opens one, and the limit holds until it ends.
@@ -112,6 +103,11 @@ class Throttle:
     def counts_sign_ups(self, counted):
         """Decorate the sign-up view: the answers for which `counted(response)` holds count per address."""
         return self.guard(("sign-up",), counted, None, ("POST",))
+
+    def counts_device_starts(self):
+        """Decorate the device lab's start: every start counts per address, since each one makes
+        the provider keep a waiting code (at most 1000 per client), which a loop could use up."""
+        return self.guard(("device start",), lambda response: True, None, ("POST",))
 
     def guard(self, rules, counted, account, methods):
         """The decorator behind both: reserve, let the view check, settle."""
@@ -210,25 +206,6 @@ def address_key():
     if address.version == 6:
         return str(ipaddress.ip_network(f"{address}/64", strict=False))
     return str(address)
-
-
-def serving_processes():
-    """How many processes serve this app: gunicorn's workers (gunicorn.conf.py exports them)."""
-    try:
-        return max(1, int(os.environ.get("WEB_CONCURRENCY", "1")))
-    except ValueError:
-        return 1
-
-
-def per_process_refusal(uri, processes):
-    """Why production cannot count in `uri` with this many processes; None when it can."""
-    if processes > 1 and urlsplit(uri or "").scheme in PER_PROCESS_SCHEMES:
-        return (
-            f"refusing to start in production: RATELIMIT_STORAGE_URI={uri} counts in each process's memory "
-            f"and {processes} processes serve the app, so every limit would be {processes} times too high: "
-            "unset it (the app's database is shared by all of them) or set REDIS_URL (PW-6)"
-        )
-    return None
 
 
 def in_words(seconds):

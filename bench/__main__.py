@@ -1,4 +1,4 @@
-"""python -m bench [--quick] [--no-http] [--out FILE]: measure, print the table, write JSON."""
+"""python -m bench [--quick] [--no-http] [--only PARTS] [--pairs N] [--cold] [--out FILE]: measure, write JSON."""
 
 import argparse
 import json
@@ -13,9 +13,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import ablation, floor, http, inprocess, mechanisms, pages, profile, startup
+from . import ablation, choice, floor, http, inprocess, load, mechanisms, pages, profile, servers, startup, versus
 
 RESULTS = Path(__file__).resolve().parent / "results"
+# The parts of a run, in order; --only names some of them, and the others keep their last numbers.
+PARTS = ("inprocess", "http", "versus", "choice", "startup")
 
 
 def log(line):
@@ -27,7 +29,7 @@ def start_redis(workdir):
     binary = shutil.which("redis-server")
     if not binary:
         return None, None
-    port = http.free_port()
+    port = servers.free_port()
     process = subprocess.Popen(  # nosec B603
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir)],
         stdout=subprocess.DEVNULL,
@@ -53,10 +55,22 @@ def machine():
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="shorter runs: finishes in under a minute")
-    parser.add_argument("--no-http", action="store_true", help="skip the gunicorn + wrk layer")
+    parser.add_argument("--quick", action="store_true", help="shorter runs: about two minutes in all")
+    parser.add_argument("--no-http", action="store_true", help="skip every layer over HTTP (servers and peers)")
+    parser.add_argument(
+        "--only", default=",".join(PARTS), help="the parts to measure, comma-separated: " + ", ".join(PARTS)
+    )
+    parser.add_argument("--pairs", type=int, default=3, help="A B A B pairs per peer row (at least 3 for a ratio)")
+    parser.add_argument("--cold", action="store_true", help="also time cold installs: a fresh virtual environment")
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.only = [part.strip() for part in args.only.split(",") if part.strip()]
+    unknown = set(args.only) - set(PARTS)
+    if unknown:
+        parser.error(f"--only: unknown parts {sorted(unknown)}; the parts are {', '.join(PARTS)}")
+    if args.no_http:
+        args.only = [part for part in args.only if part in ("inprocess", "startup")]
+    return args
 
 
 def measure_in_process(report, workdir, redis_url, quick):
@@ -89,34 +103,75 @@ def measure_in_process(report, workdir, redis_url, quick):
     return prepared
 
 
-def measure_http(report, prepared, args):
-    """gunicorn + wrk over real sockets, when wrk is installed and --no-http is not given."""
+def measure_http(report, prepared, args, workdir):
+    """Each mechanism under gunicorn (a worker per core), loaded over loopback."""
     levels = [16] if args.quick else [1, 16, 64]
-    http_seconds = 3 if args.quick else 8
-    if args.no_http:
-        log("HTTP layer skipped (--no-http)")
-    elif not http.wrk_available():
-        log("HTTP layer skipped: wrk is not installed (apt-get install wrk, or brew install wrk)")
-    else:
-        log(f"Over HTTP: gunicorn ({os.cpu_count()} workers) + wrk, {http_seconds} s per level")
-        report["http"] = http.run(prepared, levels, http_seconds, log)
+    seconds = 2 if args.quick else 8
+    log(f"Over HTTP: gunicorn ({os.cpu_count()} workers), {seconds} s per level, load from {load.generator()}")
+    if load.generator() != "wrk":
+        log("  (wrk is not installed: apt-get install wrk, or brew install wrk. Ours costs more CPU per request.)")
+    report["http"] = http.run(prepared, levels, seconds, log, workdir)
+
+
+def measure_versus(report, workdir, redis_url, args):
+    seconds = 1 if args.quick else 5
+    log(
+        f"Against the article's peers, per core (one worker vs one node process): {args.pairs} A B A B pairs"
+        f" of {seconds} s at 16 connections, load from {load.generator()}"
+    )
+    report["versus"] = versus.run(workdir, redis_url, seconds, args.pairs, log)
+
+
+def measure_choice(report, workdir, args):
+    seconds = 1 if args.quick else 5
+    log(f"The production server, one worker each, {seconds} s per level, load from {load.generator()}")
+    report["server_choice"] = choice.run(workdir, seconds, log)
+
+
+def measure_startup(report, workdir, args):
+    log("make run to first page (virtual environment in place)")
+    report["make_run_first_page_s"] = startup.make_run_to_first_page()
+    log(f"  {report['make_run_first_page_s']} s (target: under 3 s)")
+    report["startup"] = {"warm_make_run_s": report["make_run_first_page_s"]}
+    if args.cold:
+        log("Cold: make run on a fresh virtual environment (installs requirements.txt), to first page")
+        report["startup"]["cold_make_run_s"] = startup.cold_make_run_to_first_page(workdir)
+        log(f"  {report['startup']['cold_make_run_s']} s")
+        log("Cold: make test's installs on a fresh virtual environment (requirements.txt, then requirements-dev.txt)")
+        report["startup"]["cold_dev_install_s"] = startup.cold_dev_install(workdir)
+        log(f"  {report['startup']['cold_dev_install_s']} s")
+
+
+def previous(path):
+    """The last run's report, whose parts a run with --only keeps."""
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
 
 
 def main(argv=None):
     args = parse_args(argv)
     os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
     started = time.perf_counter()
-    report = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "quick": args.quick, "machine": machine()}
+    report = previous(args.out) if set(args.only) != set(PARTS) else {}
+    report |= {"date": datetime.now(UTC).isoformat(timespec="seconds"), "quick": args.quick, "machine": machine()}
 
     with tempfile.TemporaryDirectory(prefix="authlab-bench-") as tmp:
         workdir = Path(tmp)
         redis_process, redis_url = start_redis(workdir)
         try:
-            prepared = measure_in_process(report, workdir, redis_url, args.quick)
-            measure_http(report, prepared, args)
-            log("make run to first page (virtual environment in place)")
-            report["make_run_first_page_s"] = startup.make_run_to_first_page()
-            log(f"  {report['make_run_first_page_s']} s (target: under 3 s)")
+            prepared = None
+            if "inprocess" in args.only or "http" in args.only:
+                prepared = measure_in_process(report, workdir, redis_url, args.quick)
+            if "http" in args.only:
+                measure_http(report, prepared, args, workdir)
+            if "versus" in args.only:
+                measure_versus(report, workdir, redis_url, args)
+            if "choice" in args.only:
+                measure_choice(report, workdir, args)
+            if "startup" in args.only:
+                measure_startup(report, workdir, args)
         finally:
             if redis_process:
                 redis_process.terminate()

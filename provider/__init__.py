@@ -9,7 +9,7 @@ import sqlite3
 from flask import Flask
 from sqlalchemy import event
 
-from . import settings, web
+from . import schema, settings, web
 from .models import db
 from .seed import create_user_command, seed
 
@@ -31,11 +31,16 @@ def create_app(test_config=None):
 
     # The OAuth 2.0 / OpenID Connect wiring (oauth2.py: the grants of grants.py, the OpenID
     # Connect parts of identity.py), then its pages and endpoints.
-    from . import console, oauth2, views
+    from . import console, cors, flow_views, oauth2, views
 
     oauth2.config_oauth(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(console.bp)
+    # The device grant's endpoint and /device page, introspection, RP-Initiated Logout.
+    flow_views.init_app(app)
+
+    # CORS only on what a browser-based public client calls, for the origins it registered (HDR-4).
+    cors.init_app(app)
 
     # A deliberately naive twin of this provider for the attack bench: never in production.
     if app.config["ENABLE_ATTACK_DEMOS"]:
@@ -43,9 +48,11 @@ def create_app(test_config=None):
 
         app.register_blueprint(naive_provider.bp)
 
-    # First start: tables, the two demo users (not in production), the app's client
+    # First start: tables (a database from an earlier version upgraded first, schema.py), the
+    # two demo users and the lab pages' clients (not in production), the app's client
     # registration. An operator adds users with `flask --app provider create-user NAME`.
     with app.app_context():
+        schema.upgrade()
         db.create_all()
         seed(app)
     app.cli.add_command(create_user_command)

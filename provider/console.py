@@ -4,9 +4,10 @@ import time
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
-from .forms import ActionForm, ClientForm
-from .models import SCOPES, Client, Grant, db, new_token
-from .views import current_user
+from .forms import ActionForm, ClientForm, scope_field
+from .issued import Grant
+from .models import MACHINE_SCOPES, SCOPES, Client, db, new_token
+from .sessions import current_user
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 
@@ -35,29 +36,50 @@ def index():
 
 @bp.route("/clients/new", methods=["GET", "POST"])
 def register_client():
-    """Register an application. Its secret is shown on the next page once, then only a digest is kept."""
+    """Register an application. A confidential one's secret is shown on the next page once, then
+    only a digest is kept; a public one gets no secret at all (AS-13)."""
     form = ClientForm()
     if not form.validate_on_submit():
-        return render_template("provider/console/new_client.html", form=form, scopes=SCOPES), (
-            400 if form.is_submitted() else 200
+        page = render_template(
+            "provider/console/new_client.html",
+            form=form,
+            scopes=SCOPES,
+            machine_scopes=MACHINE_SCOPES,
+            scope_field=scope_field,
         )
-    scopes = [name for name in SCOPES if getattr(form, f"scope_{name}").data] or ["openid"]
-    secret = new_token()
+        return page, 400 if form.is_submitted() else 200
     client = Client(client_id=new_token(18), client_id_issued_at=int(time.time()), owner_id=current_user().id)
-    client.set_secret(secret)
-    client.set_client_metadata(
-        {
-            "client_name": form.client_name.data.strip(),
-            "redirect_uris": form.uris(),
-            "grant_types": ["authorization_code", "refresh_token"],
-            "response_types": ["code"],
-            "scope": " ".join(scopes),
-            "token_endpoint_auth_method": "client_secret_basic",  # nosec B105
-        }
-    )
+    # A public client has nothing to keep secret: a secret shipped in a browser page or an app
+    # download is readable by everyone, so it would prove nothing. PKCE stands in for it (AS-2).
+    secret = None if form.is_public() else new_token()
+    if secret:
+        client.set_secret(secret)
+    client.set_client_metadata(registration(form))
     db.session.add(client)
     db.session.commit()
     return render_template("provider/console/registered.html", client=client, secret=secret)
+
+
+def registration(form):
+    """The client metadata (RFC 7591 §2) the form describes."""
+    code_flow = form.uses_code_flow()
+    # A user flow with no scope ticked still signs the user in; client credentials always
+    # name at least one machine scope (ClientForm.validate).
+    scopes = form.chosen_scopes() or ["openid"]
+    metadata = {
+        "client_name": form.client_name.data.strip(),
+        "token_endpoint_auth_method": form.token_endpoint_auth_method.data,
+        "grant_types": form.chosen_grant_types(),
+        "response_types": ["code"] if code_flow else [],
+        "redirect_uris": form.uris(),
+        "scope": " ".join(scopes),
+        "access_token_format": form.access_token_format.data,
+    }
+    if code_flow:
+        metadata["post_logout_redirect_uris"] = form.post_logout_uris()
+    if form.is_public() and code_flow:
+        metadata["allowed_cors_origins"] = form.origins()
+    return metadata
 
 
 @bp.post("/grants/<int:grant_id>/revoke")

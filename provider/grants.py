@@ -1,19 +1,24 @@
 """The grants this provider allows: the authorization code grant with PKCE, and refresh tokens.
 
 Each grant is authlib's class subclassed, with the security rule it adds written above it, as in
-authlib's example server; oauth2.config_oauth(app) registers them. A new grant goes here as a
-class of its own (the client credentials grant, RFC 6749 §4.4; the device authorization grant,
-RFC 8628), registered in config_oauth and named in oauth2.metadata().
+authlib's example server; oauth2.config_oauth(app) registers them. The grants without a browser
+redirect live in their own modules: machine.py (client credentials, RFC 6749 §4.4) and device.py
+(the device authorization grant, RFC 8628).
 """
 
 import time
 
+from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import grants
 from authlib.oauth2.rfc6749.errors import InvalidGrantError, InvalidRequestError
 from authlib.oauth2.rfc7636 import CodeChallenge
+from authlib.oidc.core.errors import RequestNotSupportedError, RequestURINotSupportedError
 from flask import current_app
 
-from .models import CLIENT_AUTH_METHODS, AuthorizationCode, Grant, Token, User, db, new_token, secret_digest
+from .issued import AuthorizationCode, Grant, Token
+from .logout import session_id_claim
+from .models import CLIENT_AUTH_METHODS, User, db, new_token, secret_digest
+from .sessions import sign_in_time
 
 
 # AS-2: PKCE for every client, S256 only. authlib's CodeChallenge accepts "plain" (and
@@ -46,6 +51,40 @@ class S256CodeChallenge(CodeChallenge):
 class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = CLIENT_AUTH_METHODS
 
+    # RFC 6749 §3.1: "Request and response parameters MUST NOT be included more than once."
+    # authlib checks five of them; a second nonce, code_challenge, prompt or max_age would
+    # leave this provider and the client each reading a different one. The error is shown
+    # on a page, never redirected: which redirect_uri would it go to?
+    @staticmethod
+    def validate_no_multiple_request_parameter(request):
+        if any(len(values) > 1 for values in request.payload.datalist.values()):
+            raise InvalidRequestError(
+                "A parameter appears more than once (RFC 6749 section 3.1).", state=request.payload.state
+            )
+
+    # OIDC Core §3.1.2.6 (and OAuth 2.0 Multiple Response Type Encoding Practices §2.1): a
+    # request this provider cannot honour as sent is refused, not half-honoured. Request
+    # objects (`request`, `request_uri`, OIDC Core §6) are not supported, as discovery says
+    # (request_parameter_supported: false); ignoring one would drop whatever parameters the
+    # client put inside it. The response goes back in the query only (response_mode=query):
+    # a client asking for fragment or form_post would otherwise look in the wrong place.
+    def validate_authorization_request(self):
+        redirect_uri = super().validate_authorization_request()
+        data = self.request.payload.data
+        try:
+            # RFC 6749 §3.1: "Parameters sent without a value MUST be treated as if they
+            # were omitted from the request": request= or response_mode= alone asks nothing.
+            if data.get("request"):
+                raise RequestNotSupportedError("Request objects ('request') are not supported here.")
+            if data.get("request_uri"):
+                raise RequestURINotSupportedError("Request objects by reference ('request_uri') are not supported.")
+            if data.get("response_mode") not in (None, "", "query"):
+                raise InvalidRequestError("Only response_mode=query is supported here.")
+        except OAuth2Error as error:
+            error.redirect_uri = redirect_uri
+            raise
+        return redirect_uri
+
     def generate_authorization_code(self):
         return new_token()
 
@@ -63,6 +102,11 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
                 user_id=request.user.id,
                 grant_id=consent.id,
                 nonce=data.get("nonce"),
+                # AS-14, OIDC Core §2: auth_time is "the time when the End-User authentication
+                # occurred": the sign-in this browser made (sessions.sign_in), not now.
+                auth_time=sign_in_time(),
+                # The sign-in's `sid` for the id_token (logout.py, RP-Initiated Logout).
+                sid=session_id_claim(),
                 code_challenge=data.get("code_challenge"),
                 code_challenge_method=data.get("code_challenge_method"),
             )

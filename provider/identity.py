@@ -3,9 +3,8 @@
 OAuth 2.0 alone says what a client may do; OpenID Connect adds who signed in. This module holds
 that half: the issuer and the signing key, the public keys (JWKS), the id_token on the
 authorization code grant, the `iss` on authorization responses and the userinfo endpoint.
-oauth2.config_oauth(app) registers each part. A new OpenID Connect endpoint goes here too, as a
-class beside LabUserInfoEndpoint: end_session (RP-Initiated Logout 1.0), registered in
-config_oauth, with its route in views.py.
+oauth2.config_oauth(app) registers each part. RP-Initiated Logout 1.0 (end_session, and the
+`sid` each id_token carries) is logout.py's, its route in flow_views.py.
 """
 
 import time
@@ -16,7 +15,8 @@ from authlib.oidc.core.grants import OpenIDCode
 from flask import current_app
 from joserfc.jwk import RSAKey
 
-from .models import AuthorizationCode, db
+from .issued import AuthorizationCode
+from .models import db
 
 # The one signing algorithm: asymmetric, so clients verify with the public key and none can
 # forge an id_token (AS-8).
@@ -47,6 +47,27 @@ def public_jwks():
     public = key.as_dict(private=False)
     public.update(kid=key.kid, use="sig", alg=SIGNING_ALG)
     return {"keys": [public]}
+
+
+# OIDC Discovery §3: every claim this provider can put in an id_token or a userinfo answer.
+# The id_token: iss, aud, exp, iat (get_client_claims, authlib), auth_time (the sign-in's own
+# time, grants.save_authorization_code), nonce, at_hash (authlib, for the access token issued
+# beside it), then the user's claims below for the scopes granted.
+CLAIMS_SUPPORTED = [
+    "sub",
+    "iss",
+    "aud",
+    "exp",
+    "iat",
+    "auth_time",
+    "nonce",
+    "at_hash",
+    "name",
+    "preferred_username",
+    "email",
+    "email_verified",
+    "sid",
+]
 
 
 def user_info(user, scope):
@@ -80,6 +101,14 @@ class LabOpenIDCode(OpenIDCode):
 
     def generate_user_info(self, user, scope):
         return user_info(user, scope)
+
+    # `sid`: which sign-in at this provider the code was issued under (logout.py), so an
+    # RP-Initiated Logout with this id_token as its hint can end exactly that sign-in.
+    def get_authorization_code_claims(self, authorization_code):
+        claims = super().get_authorization_code_claims(authorization_code)
+        if getattr(authorization_code, "sid", None):
+            claims["sid"] = authorization_code.sid
+        return claims
 
 
 # RFC 9207: the authorization response names its issuer, so a client talking to several

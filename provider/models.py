@@ -1,16 +1,16 @@
-"""The provider's own tables: its users, the clients registered with it, the grants users
-gave, the authorization codes and the tokens. authlib's SQLAlchemy mixins supply the columns
-its grant classes read; the comments say what this provider adds on top."""
+"""The provider's own tables: its users, the clients registered with it, the sign-ins kept on
+the server and the failed attempts counted. What it issues to them (grants, codes, tokens)
+is issued.py. authlib's SQLAlchemy mixins supply the columns its grant classes read; the
+comments say what this provider adds on top."""
 
 import hashlib
 import hmac
 import secrets
-import time
 from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from authlib.integrations.sqla_oauth2 import OAuth2AuthorizationCodeMixin, OAuth2ClientMixin, OAuth2TokenMixin
+from authlib.integrations.sqla_oauth2 import OAuth2ClientMixin
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -69,11 +69,15 @@ SCOPES = {
     "email": "See your email address.",
 }
 
+# Scopes no person grants: a machine client (the client credentials grant, RFC 6749 §4.4) asks
+# for them in its own name. They are never on a consent page, and the user scopes above are
+# never in a machine's token (machine.py): a token with no user has nobody to describe.
+MACHINE_SCOPES = {
+    "inventory:read": "Read the lab's inventory API (machine to machine, no user).",
+}
+
 # The built-in client's name, which no client registered in the console may imitate.
 BUILTIN_CLIENT_NAME = "Auth Lab (the teaching app)"
-
-# Authorization codes live at most five minutes (AS-3; RFC 6749 §4.1.2 suggests ten at most).
-CODE_LIFETIME = 300
 
 
 def secret_digest(secret):
@@ -83,10 +87,16 @@ def secret_digest(secret):
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-# Both client authentication methods of RFC 6749 §2.3.1, and no "none": every client here is
-# confidential and proves who it is at the token and revocation endpoints (AS-6). The grants,
-# the revocation endpoint and the discovery document read this one list.
-CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+# The client authentication methods a client may register (RFC 6749 §2.3, named in RFC 7591
+# §2): a confidential client proves who it is with its secret, in a Basic header or in the
+# form body (AS-6); a public client ("none": a browser or native app, which cannot keep a
+# secret) sends only its client_id, and PKCE stands in for the secret (AS-2). client_auth.py
+# enforces the one a client registered (AS-13). The grants, the revocation endpoint and the
+# discovery document read these lists; what only a confidential client may call (the client
+# credentials grant, introspection) reads SECRET_AUTH_METHODS.
+SECRET_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+PUBLIC_AUTH_METHOD = "none"
+CLIENT_AUTH_METHODS = [*SECRET_AUTH_METHODS, PUBLIC_AUTH_METHOD]
 
 
 class Client(db.Model, OAuth2ClientMixin):
@@ -112,6 +122,23 @@ class Client(db.Model, OAuth2ClientMixin):
     def check_endpoint_auth_method(self, method, endpoint):
         return method == self.token_endpoint_auth_method
 
+    def is_public(self):
+        """A client without a secret (token_endpoint_auth_method "none", RFC 6749 §2.1)."""
+        return self.token_endpoint_auth_method == PUBLIC_AUTH_METHOD
+
+    # RFC 6749 §4.4: "The client credentials grant type MUST only be used by confidential
+    # clients": with no secret, anyone who reads a public client's id would get its tokens.
+    def check_grant_type(self, grant_type):
+        if grant_type == "client_credentials" and self.is_public():
+            return False
+        return grant_type in self.grant_types
+
+    @property
+    def allowed_cors_origins(self):
+        """HDR-4: the exact origins (scheme://host[:port]) a public browser client calls from."""
+        origins = self.client_metadata.get("allowed_cors_origins") or []
+        return [origin for origin in origins if isinstance(origin, str)] if isinstance(origins, list) else []
+
     def set_secret(self, secret):
         """Keep only a digest: the console shows the secret once and can never show it again."""
         self.client_secret = secret_digest(secret)
@@ -127,72 +154,6 @@ class Client(db.Model, OAuth2ClientMixin):
     # No default either: a request must name its redirect URI, so the check above always runs.
     def get_default_redirect_uri(self):
         return None
-
-
-class Grant(db.Model):
-    """One consent: a user let a client act for them with these scopes. The tokens issued
-    from it form one family: revoking the grant (or a detected replay) revokes them all."""
-
-    __tablename__ = "provider_grants"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("provider_users.id"))
-    client_id: Mapped[str] = mapped_column(String(48))
-    scope: Mapped[str] = mapped_column(String(255), default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
-    revoked_because: Mapped[str | None] = mapped_column(String(255), default=None)
-
-    def revoke(self, because):
-        """Revoke this grant and every token issued under it, at once."""
-        now = int(time.time())
-        self.revoked_at = self.revoked_at or utcnow()
-        self.revoked_because = self.revoked_because or because
-        for token in db.session.execute(db.select(Token).filter_by(grant_id=self.id)).scalars():
-            token.access_token_revoked_at = token.access_token_revoked_at or now
-            token.refresh_token_revoked_at = token.refresh_token_revoked_at or now
-
-
-class AuthorizationCode(db.Model, OAuth2AuthorizationCodeMixin):
-    """A code handed to the browser (stored as its digest). Used codes are kept (marked, not
-    deleted) so a second use is recognised as a replay and can revoke what the first use
-    issued (AS-3)."""
-
-    __tablename__ = "provider_codes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("provider_users.id"))
-    grant_id: Mapped[int] = mapped_column(ForeignKey("provider_grants.id"))
-    issued_at: Mapped[float] = mapped_column(default=time.time)
-    used_at: Mapped[float | None] = mapped_column(default=None)
-
-    def is_expired(self):
-        return self.issued_at + CODE_LIFETIME < time.time()
-
-
-class Token(db.Model, OAuth2TokenMixin):
-    """An access token with its refresh token, both stored as digests. A rotated refresh
-    token is marked revoked, not deleted, so its reuse is recognised (AS-5)."""
-
-    __tablename__ = "provider_tokens"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("provider_users.id"))
-    grant_id: Mapped[int | None] = mapped_column(ForeignKey("provider_grants.id"))
-
-    def get_user(self):
-        return db.session.get(User, self.user_id)
-
-    def get_client(self):
-        return db.session.execute(db.select(Client).filter_by(client_id=self.client_id)).scalar_one_or_none()
-
-    @classmethod
-    def find(cls, value, kind="access_token"):
-        """The token whose access (or refresh) token is this value, looked up by digest."""
-        if not isinstance(value, str) or not value or len(value) > 512:
-            return None
-        column = cls.access_token if kind == "access_token" else cls.refresh_token
-        return db.session.execute(db.select(cls).where(column == secret_digest(value))).scalar_one_or_none()
 
 
 class SessionRecord(db.Model):

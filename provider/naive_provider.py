@@ -33,8 +33,9 @@ from joserfc.jwk import RSAKey
 from .forms import ConsentForm
 from .identity import issuer, user_info
 from .models import SCOPES, Client, User, db, new_token
-from .views import current_user, refuses_unreadable, token_endpoint_throttle
-from .web import csrf
+from .sessions import current_user
+from .throttle import token_endpoint_throttle
+from .web import csrf, refuses_unreadable
 
 bp = Blueprint("naive_provider", __name__, url_prefix="/naive")
 

@@ -1,5 +1,6 @@
-"""First start and the operator's CLI: the demo users (never in production, HDR-6), the
-built-in client's registration (AS-1) and `flask --app provider create-user`."""
+"""First start and the operator's CLI: the demo users and the lab pages' demo clients (never in
+production, HDR-6; lab_clients.py), the built-in client's registration (AS-1) and
+`flask --app provider create-user`."""
 
 import json
 import re
@@ -11,11 +12,13 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import IntegrityError
 
+from .lab_clients import seed_lab_clients
 from .models import BUILTIN_CLIENT_NAME, DEMO_USERS, SCOPES, Client, User, db, hasher, new_token
 
 
 def seed(app):
-    """First start: the demo users (never in production), then the app's client registration."""
+    """First start: the demo users and the lab pages' demo clients (never in production, HDR-6),
+    then the app's client registration."""
     if app.config["ENV_NAME"] != "production":
         for username, password, name, email in DEMO_USERS:
             if db.session.execute(db.select(User).filter_by(username=username)).scalar_one_or_none():
@@ -24,6 +27,8 @@ def seed(app):
                 create_user(username, password, name, email)
             except IntegrityError:  # another worker created it first
                 db.session.rollback()
+        # The SPA, the TV, the machine clients and the resource server of the lab pages.
+        seed_lab_clients(app)
     seed_builtin_client(app)
 
 
@@ -84,6 +89,12 @@ def seed_builtin_client(app):
             "client_name": BUILTIN_CLIENT_NAME,
             "client_uri": config["APP_URL"],
             "redirect_uris": [f"{config['APP_URL']}/oauth/callback", f"{config['REPLICA_URL']}/oauth/callback"],
+            # RP-Initiated Logout §3: where the app's sign-out may come back to, matched exactly
+            # (blueprints/oauth/end_session.py; the replica signs out to its own origin).
+            "post_logout_redirect_uris": [
+                f"{config['APP_URL']}/oauth/logged-out",
+                f"{config['REPLICA_URL']}/oauth/logged-out",
+            ],
             "grant_types": ["authorization_code", "refresh_token"],
             "response_types": ["code"],
             "scope": " ".join(SCOPES),

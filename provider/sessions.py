@@ -1,14 +1,16 @@
 """The provider's server-side sessions (AS-10): the cookie carries a random id, the sign-in
-is a row of its own database. It shares no code with the app."""
+is a row of its own database, with the time it happened (`auth_time`, AS-14); current_user()
+reads who it names. It shares no code with the app."""
 
 import re
+import time
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, session
 from flask_session.base import ServerSideSessionInterface
 from flask_session.sqlalchemy.sqlalchemy import SqlAlchemySessionInterface
 
-from .models import SessionRecord, db
+from .models import SessionRecord, User, db
 
 # What an id this provider issued looks like: 32 random bytes, URL-safe base64 (43 characters).
 WELL_FORMED_ID = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -71,3 +73,51 @@ class ServerSideSessions(SqlAlchemySessionInterface):
         if "user_id" not in session:
             session_lifetime = min(session_lifetime, timedelta(seconds=current_app.config["WTF_CSRF_TIME_LIMIT"]))
         return super()._upsert_session(session_lifetime, session, store_id)
+
+
+# --- The sign-in itself ------------------------------------------------------------------------
+
+
+def sign_in(user, for_request=None):
+    """Begin a new sign-in for this user, under a new session id, remembering when it happened.
+
+    AS-10 (SES-2): a fresh session under a fresh id at every sign-in. Whatever an attacker
+    planted before (a session id they know) is emptied and its row deleted: regenerate()
+    deletes the old row and moves the data to a new random id (it must run after the data is
+    set: Flask-Session's regenerate() does nothing to an empty session).
+
+    AS-14 (OIDC Core §2): `signed_in_at` is the moment the user proved who they are, the
+    id_token's `auth_time`, not the moment a code was issued later. `for_request` is the
+    authorization request this sign-in interrupted (the `next` page): a prompt=login or
+    max_age request it was made for is then satisfied by it (prompt.next_step).
+    """
+    session.clear()
+    session["user_id"] = user.id
+    session["signed_in_at"] = int(time.time())
+    if for_request:
+        session["signed_in_for"] = for_request
+    current_app.session_interface.regenerate(session)
+
+
+def current_user():
+    """The user signed in at this provider (a row of its session store), or None."""
+    user_id, signed_in_at = session.get("user_id"), session.get("signed_in_at")
+    if not isinstance(user_id, int) or not isinstance(signed_in_at, int):
+        return None
+    # An absolute limit: a sign-in ends PERMANENT_SESSION_LIFETIME after it happened.
+    if time.time() - signed_in_at > current_app.permanent_session_lifetime.total_seconds():
+        return None
+    return db.session.get(User, user_id)
+
+
+def sign_in_time():
+    """When the user of this session signed in (seconds since the epoch), or None."""
+    return session.get("signed_in_at")
+
+
+def signed_in_for(request_url):
+    """True, once, if this session's sign-in was made for the authorization request at request_url."""
+    if request_url and session.get("signed_in_for") == request_url:
+        session.pop("signed_in_for")
+        return True
+    return False

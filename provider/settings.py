@@ -41,7 +41,7 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,
     # The cookie lasts until the browser closes; the server forgets a sign-in 8 hours (a
-    # school day) after it happened, however often it is used (views.current_user), and a
+    # school day) after it happened, however often it is used (sessions.current_user), and a
     # visitor who never signed in after an hour (their CSRF token's life).
     "SESSION_PERMANENT": False,
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,
@@ -68,6 +68,11 @@ DEFAULTS = {
     "LOGIN_FAILURES_PER_ADDRESS": "30 per minute",
     "TOKEN_FAILURES_PER_CLIENT": "60 per minute",
     "TOKEN_FAILURES_PER_ADDRESS": "120 per minute",
+    # RFC 8628 §5.1: "the authorization server SHOULD rate-limit user-code attempts". Wrong
+    # codes typed at /device (flow_views.py); with 20^8 codes living ten minutes, a guesser
+    # gets nowhere.
+    "DEVICE_CODE_FAILURES_PER_ACCOUNT": "5 per minute",
+    "DEVICE_CODE_FAILURES_PER_ADDRESS": "30 per minute",
     # The deliberately naive twin of this provider (provider/naive_provider.py) exists for the
     # attack bench only; production never routes it.
     "ENABLE_ATTACK_DEMOS": True,

@@ -7,7 +7,7 @@ import ipaddress
 import math
 import time
 
-from flask import current_app, jsonify, make_response, request
+from flask import current_app, g, jsonify, make_response, request
 from limits import parse
 
 from .models import FailedAttempt, db
@@ -19,6 +19,8 @@ FAILURE_LIMITS = (
     "LOGIN_FAILURES_PER_ADDRESS",
     "TOKEN_FAILURES_PER_CLIENT",
     "TOKEN_FAILURES_PER_ADDRESS",
+    "DEVICE_CODE_FAILURES_PER_ACCOUNT",
+    "DEVICE_CODE_FAILURES_PER_ADDRESS",
 )
 
 
@@ -49,17 +51,33 @@ def counts_failures(*limits, refused, claimed=()):
                 response.headers["Retry-After"] = str(wait)
                 return response
             response = make_response(view(*args, **kwargs))
-            if response.status_code < 400:
+            if response.status_code < 400 or still_waiting(response):
                 release_attempt(attempt)
-            elif response.status_code == 401 and claimed:
-                # The request never proved it came from the client it named: its failure
-                # counts against its address only, never against that client.
+            elif claimed and (response.status_code == 401 or g.get("client_auth_method") == "none"):
+                # The request never proved it came from the client it named (a wrong secret,
+                # or a public client, which has no secret to prove anything with): its failure
+                # counts against its address only, never against that client, or any stranger
+                # could lock every user of a public client out of /token.
                 release_attempt([row for row, (setting, _) in zip(attempt, counted, strict=True) if setting in claimed])
             return response
 
         return guarded
 
     return decorator
+
+
+# A device polling for its token (RFC 8628 §3.5) is told "not yet" with a 400 until the user
+# approves: a poll at the given interval is not a guess (the device_code is 256 random bits),
+# and counting it would throttle a classroom of TVs behind one address. `slow_down` still
+# counts: a device that polls faster than it was told is misbehaving.
+POLLING_ANSWERS = ("authorization_pending",)
+
+
+def still_waiting(response):
+    if response.status_code != 400 or not response.is_json:
+        return False
+    body = response.get_json(silent=True)
+    return isinstance(body, dict) and body.get("error") in POLLING_ANSWERS
 
 
 def address():

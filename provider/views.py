@@ -1,35 +1,25 @@
 """The provider's endpoints: sign-in, the authorization endpoint with its consent page, the
-token, userinfo and revocation endpoints, discovery and the public keys."""
+token, userinfo and revocation endpoints, discovery and the public keys. Routes only: who is
+signed in is sessions.current_user, and unreadable input a 400 by web.refuses_unreadable."""
 
-import functools
 import re
-import time
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 from authlib.common.urls import add_params_to_uri
 from authlib.oauth2 import OAuth2Error
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 from werkzeug.exceptions import HTTPException
 
+from . import prompt
 from .forms import ActionForm, ConsentForm, LoginForm
 from .identity import issuer, public_jwks
-from .models import SCOPES, User, authenticate, db
+from .models import SCOPES, authenticate
 from .oauth2 import authorization, metadata
+from .sessions import current_user, sign_in, sign_in_time, signed_in_for
 from .throttle import address, counts_failures, token_endpoint_throttle, wait_in_words
-from .web import csrf
+from .web import csrf, refuses_unreadable
 
 bp = Blueprint("provider", __name__)
-
-
-def current_user():
-    """The user signed in at this provider (a row of its session store), or None."""
-    user_id, signed_in_at = session.get("user_id"), session.get("signed_in_at")
-    if not isinstance(user_id, int) or not isinstance(signed_in_at, int):
-        return None
-    # An absolute limit: a sign-in ends PERMANENT_SESSION_LIFETIME after it happened.
-    if time.time() - signed_in_at > current_app.permanent_session_lifetime.total_seconds():
-        return None
-    return db.session.get(User, user_id)
 
 
 # AS-11: `next` is an address an attacker can write (a link to /login?next=...), so it is
@@ -54,26 +44,6 @@ def safe_next(target):
     except HTTPException:  # no such page, not for GET, or a redirect (//, a missing slash)
         return home
     return target
-
-
-def refuses_unreadable(view):
-    """authlib raises ValueError on input it cannot even describe (control characters in a
-    parameter, a Basic header without credentials): that is a 400, never a 500."""
-
-    @functools.wraps(view)
-    def guarded(*args, **kwargs):
-        try:
-            return view(*args, **kwargs)
-        except ValueError:
-            description = "The request is malformed (unreadable parameters or credentials)."
-            if request.endpoint == "provider.authorize":
-                page = render_template(
-                    "provider/error.html", status=400, name="invalid_request", description=description
-                )
-                return page, 400
-            return jsonify(error="invalid_request", error_description=description), 400
-
-    return guarded
 
 
 @bp.get("/")
@@ -115,15 +85,10 @@ def login():
     user = authenticate(form.username.data, form.password.data)
     if user is None:
         return login_page(form, "Wrong username or password.", 401)
-    # AS-10 (SES-2): a fresh session under a fresh id at every sign-in. Whatever an attacker
-    # planted before (a session id they know) is emptied and its row deleted: regenerate()
-    # deletes the old row and moves the data to a new random id (it must run after the data
-    # is set: Flask-Session's regenerate() does nothing to an empty session).
-    session.clear()
-    session["user_id"] = user.id
-    session["signed_in_at"] = int(time.time())
-    current_app.session_interface.regenerate(session)
-    return redirect(safe_next(request.args.get("next")))
+    # AS-10: a new session under a new id, with the time of this sign-in (sessions.sign_in).
+    target = safe_next(request.args.get("next"))
+    sign_in(user, for_request=target)
+    return redirect(target)
 
 
 # AS-10: logout empties the session; the store then deletes its row (sessions.ServerSideSessions),
@@ -137,31 +102,76 @@ def logout():
 
 # The authorization endpoint (RFC 6749 §3.1). The request is validated before anything else:
 # an unknown client or an unregistered redirect_uri gets an error page here and is never
-# redirected (AS-1). Then sign-in, then consent, every time (AS-7).
+# redirected (AS-1). Then what the request asks (prompt.py: sign in again, consent, or no
+# page at all), then the consent page, then the code.
+#
+# Two kinds of POST arrive here. OIDC Core §3.1.2.1: a client "MAY use the HTTP GET or POST
+# methods" to send the authorization request, and a POSTed request carries its parameters in a
+# form body, with no CSRF token: it comes from another site by design, and it is treated as
+# the same GET (it can at most show a page, or issue a code where prompt=none allows one).
+# The consent form's own POST, the user's decision, carries a CSRF token and no OAuth
+# parameters in its body (they are in its action URL). So a POST whose body names a
+# client_id or response_type is a client's request and never a decision; any other POST is
+# a decision, and must pass the CSRF check (AS-7) before anything is read from it.
 @bp.route("/authorize", methods=["GET", "POST"])
+@csrf.exempt  # checked below, for the consent decision only
 @refuses_unreadable
 def authorize():
     """Validate the client's request, sign the user in, ask for consent, answer with a code."""
+    if request.method == "POST" and not posted_authorization_request():
+        return consent_decision()
     user = current_user()
+    try:
+        grant = authorization.get_consent_grant(end_user=user)
+        step = prompt.next_step(grant, user, sign_in_time(), signed_in_for(authorization_request_url()))
+    except OAuth2Error as error:
+        return authorization_error(error)
+    if step == prompt.SIGN_IN:
+        # AS-14: the request waits in `next` (judged by safe_next, AS-11) while the user signs
+        # in; sign_in gives the session a new id and records which request it was made for.
+        return redirect(url_for("provider.login", next=authorization_request_url()))
+    if step == prompt.ISSUE:
+        return authorization.create_authorization_response(grant_user=user, grant=grant)
+    return consent_page(grant, user)
+
+
+def posted_authorization_request():
+    """True if this POST is a client's authorization request (OAuth parameters in its body)."""
+    return "client_id" in request.form or "response_type" in request.form
+
+
+def authorization_request_url():
+    """This authorization request as one GET URL: where the browser returns after signing in,
+    and the address the consent form posts its decision to."""
+    params = request.values if posted_authorization_request() else request.args
+    return url_for("provider.authorize") + "?" + urlencode(list(params.items(multi=True)))
+
+
+def consent_page(grant, user):
+    scopes = [(name, SCOPES[name]) for name in grant.request.scope.split() if name in SCOPES]
+    return render_template(
+        "provider/consent.html",
+        form=ConsentForm(),
+        client=grant.client,
+        scopes=scopes,
+        grant=grant,
+        user=user,
+        action=authorization_request_url(),
+    )
+
+
+def consent_decision():
+    """The user pressed Allow or Deny: CSRF-checked (AS-7), then the request is validated again."""
+    csrf.protect()
+    user = current_user()
+    if user is None:  # signed out in another tab meanwhile
+        return redirect(url_for("provider.login", next=authorization_request_url()))
     try:
         grant = authorization.get_consent_grant(end_user=user)
     except OAuth2Error as error:
         return authorization_error(error)
-    if user is None:
-        return redirect(url_for("provider.login", next=request.full_path))
-    form = ConsentForm()
-    if not form.validate_on_submit():
-        client = grant.client
-        scopes = [(name, SCOPES[name]) for name in grant.request.scope.split() if name in SCOPES]
-        return render_template(
-            "provider/consent.html",
-            form=form,
-            client=client,
-            scopes=scopes,
-            grant=grant,
-            user=user,
-        )
-    return authorization.create_authorization_response(grant_user=user if form.approve.data else None, grant=grant)
+    approved = ConsentForm().approve.data
+    return authorization.create_authorization_response(grant_user=user if approved else None, grant=grant)
 
 
 def authorization_error(error):

@@ -1,5 +1,8 @@
 """The provider's own plumbing, wired in one place: server-side sessions (sessions.py), CSRF
-tokens, response hardening and error pages. It shares no code with the app."""
+tokens, response hardening and error pages, and the guard that turns unreadable input into a
+400 (refuses_unreadable, above every endpoint authlib parses). It shares no code with the app."""
+
+import functools
 
 from flask import current_app, jsonify, make_response, render_template, request
 from flask.globals import request_ctx
@@ -77,3 +80,23 @@ def http_error(exc):
 def unexpected_error(exc):
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
     return http_error(InternalServerError())
+
+
+def refuses_unreadable(view):
+    """authlib raises ValueError on input it cannot even describe (control characters in a
+    parameter, a Basic header without credentials): that is a 400, never a 500."""
+
+    @functools.wraps(view)
+    def guarded(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except ValueError:
+            description = "The request is malformed (unreadable parameters or credentials)."
+            if request.endpoint == "provider.authorize":
+                page = render_template(
+                    "provider/error.html", status=400, name="invalid_request", description=description
+                )
+                return page, 400
+            return jsonify(error="invalid_request", error_description=description), 400
+
+    return guarded

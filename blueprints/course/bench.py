@@ -50,9 +50,46 @@ def http_rows(results):
     rows = []
     for key, row in http.items():
         numbers = row["levels"].get(str(level), {})
-        group = results["inprocess"].get(key, {}).get("group", "other")
+        group = results.get("inprocess", {}).get(key, {}).get("group", "other")
         rows.append({"name": row["name"], "group": group, **numbers})
     return rows, level
+
+
+def ratio_chart(rows, width=560, row_height=46, bar_height=18):
+    """Geometry for the peers' ratios: one bar per row, with parity (1.0x) and each target marked."""
+    top = 1.1 * max([1.0] + [row["ratio"] for row in rows] + [row["target"] or 0 for row in rows])
+
+    def x(value):
+        return round(width * value / top)
+
+    chart = []
+    for index, row in enumerate(rows):
+        target = row.get("target")
+        chart.append(
+            {
+                "label": row["label"],
+                "ratio": row["ratio"],
+                "y": index * row_height,
+                "width": max(2, x(row["ratio"])),
+                "target_x": x(target) if target else None,
+                "target": target,
+                "group": row.get("group", "other"),
+                "meets_target": row.get("meets_target"),
+            }
+        )
+    height = len(chart) * row_height
+    return {"bars": chart, "width": width, "height": height, "bar_height": bar_height, "parity_x": x(1.0)}
+
+
+def server_rows(choice):
+    """The server choice as a table: columns (route, connections), one row per server."""
+    servers = (choice or {}).get("servers", {})
+    columns = [(path, str(level)) for path in choice.get("routes", []) for level in choice.get("levels", [])]
+    rows = []
+    for name, row in servers.items():
+        cells = [row["levels"].get(path, {}).get(level, {}) for path, level in columns]
+        rows.append({"name": name, "score": choice["scores"].get(name), "rss_mb": row.get("rss_mb"), "cells": cells})
+    return columns, rows
 
 
 @bp.get("/bench")
@@ -61,8 +98,12 @@ def bench():
     results, origin = load_results()
     if results is None:
         return render_template("course/bench.html", results=None)
-    inprocess = list(results["inprocess"].values())
+    inprocess = list(results.get("inprocess", {}).values())
     rows, level = http_rows(results)
+    versus = results.get("versus") or {}
+    ratios = list(versus.get("rows", {}).values())
+    choice = results.get("server_choice") or {}
+    server_columns, servers = server_rows(choice)
     return render_template(
         "course/bench.html",
         results=results,
@@ -72,4 +113,10 @@ def bench():
         http=rows,
         http_level=level,
         http_chart=bars(rows, "rps") if rows else None,
+        versus=versus,
+        ratios=ratios,
+        ratio_chart=ratio_chart(ratios) if ratios else None,
+        choice=choice,
+        server_columns=server_columns,
+        servers=servers,
     )

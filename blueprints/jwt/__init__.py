@@ -3,7 +3,8 @@
 models.py     the keyring, the blocklist table and refresh-token families
 keys.py       keys by `kid`, rotation, RS256 and its JWKS
 checks.py     the rules a token must meet, one function each (verifier and inspector share them)
-tokens.py     issuing tokens, the verifier that runs those rules, and its 401 answers
+tokens.py     issuing tokens, the verifier that runs those rules (one decode), and its 401 answers
+revocation.py the keyring, blocklist answers and users held in memory, per revocation epoch
 blocklist.py  revocation by `jti`, in SQLite or Redis, each entry expiring with its token
 families.py   refresh-token rotation, reuse detection
 signin.py     what a sign-in submits: the username the throttle counts, the lifetime asked for

@@ -1,4 +1,6 @@
-"""The JWT lab's guard: `@role_required("admin")`, read above the view it protects (exercise 1).
+"""The JWT lab's guards, read above the views they protect: `@access_token_required` (this app's
+access token, or the provider's JWT access token for this API) and `@role_required("admin")`
+(exercise 1).
 
 The token says who you are; the app decides what you may do. Authentication first: a missing,
 forged, expired or revoked access token is a 401 (tokens.py's loaders answer it). Authorization
@@ -8,9 +10,38 @@ second: a valid token with another role is a 403 whose challenge says `insuffici
 
 from functools import wraps
 
-from flask_jwt_extended import get_jwt, verify_jwt_in_request
+from flask import g
 
-from .tokens import refuse
+from . import provider_tokens
+from .checks import ProviderAccessToken
+from .tokens import bearer_claims, bearer_token, refuse
+
+
+# Two issuers' access tokens are accepted here: this app's own (the loaders flask-jwt-extended
+# runs, with one decode: tokens.bearer_claims), and the provider's JWT access tokens for this
+# API (typ at+jwt, RFC 9068), verified locally with the provider's published keys
+# (provider_tokens.py). The header's `typ` says which verifier applies; each has its own rules,
+# so neither kind passes for the other (JWT-4). This app's rules refuse an at+jwt before any
+# key is chosen (checks.own_token_type): that refusal is where the provider's verifier takes
+# over, so the header of this app's own tokens is read once, not once more to pick a verifier.
+def verified_access_token():
+    """The claims of the request's access token (Authorization: Bearer); refused tokens raise."""
+    try:
+        g.access_claims, g.verified_by = bearer_claims(), "app"  # one decode (tokens.py)
+    except ProviderAccessToken:
+        g.access_claims, g.verified_by = provider_tokens.verify(bearer_token()), "provider"  # RFC 9068
+    return g.access_claims
+
+
+def access_token_required(view):
+    """Admit a request only with a valid access token: this app's, or the provider's at+jwt."""
+
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        verified_access_token()
+        return view(*args, **kwargs)
+
+    return guarded
 
 
 # The role comes from the token's `role` claim, which only a holder of the signing key can write.
@@ -24,10 +55,11 @@ def role_required(role):
     def decorator(view):
         @wraps(view)
         def guarded(*args, **kwargs):
-            verify_jwt_in_request(locations=["headers"])
-            # Compare for equality (never `in`: "admin" in "not-admin"); a token without the
-            # claim is a clean 403, never a KeyError.
-            if get_jwt().get("role") != role:
+            claims = verified_access_token()
+            # The provider knows nothing of this app's roles: a `role` in its token counts for
+            # nothing here. Compare for equality (never `in`: "admin" in "not-admin"); a token
+            # without the claim is a clean 403, never a KeyError.
+            if g.verified_by != "app" or claims.get("role") != role:
                 return refuse(f"{role} role required", error="insufficient_scope", status=403)
             return view(*args, **kwargs)
 

@@ -11,7 +11,7 @@ import json
 
 import b64url
 
-from . import checks, tokens
+from . import checks, provider_tokens, tokens
 from .checks import MAX_TOKEN
 
 
@@ -45,9 +45,16 @@ def structure(token):
 
 
 def rules(token, header, claims):
-    """Every rule the verifier applies, by name, in the order it applies them."""
+    """Every rule the verifier applies, by name, in the order it applies them.
+
+    The header's `typ` says which verifier: the provider's access token (at+jwt, RFC 9068) has
+    rules of its own (provider_tokens.py); every other token is checked as one of this app's.
+    """
+    if checks.is_provider_access_token(header):
+        return provider_tokens.rules(token, header, claims)
     return [
         ("key offered", lambda: checks.no_key_offered(header)),
+        ("kind", lambda: checks.own_token_type(header)),
         ("algorithm", lambda: checks.allowed_algorithm(header)),
         ("key", lambda: checks.known_key(header)),
         ("required claims", lambda: checks.required_claims(claims)),
@@ -96,8 +103,12 @@ def inspect(token):
 def finish(result, token):
     """The final word comes from the real verifier (tokens.check), so the two never disagree."""
     try:
-        claims = tokens.check(token)
-        result["accepted"], result["reason"] = True, f"a valid {claims['type']} token, not revoked"
+        if provider_tokens.presented(token):
+            claims = provider_tokens.verify(token)
+            result["accepted"], result["reason"] = True, "a valid access token of the provider, for this API"
+        else:
+            claims = tokens.check(token)
+            result["accepted"], result["reason"] = True, f"a valid {claims['type']} token, not revoked"
     except tokens.REFUSALS as exc:
         result["accepted"], result["reason"] = False, str(exc) or type(exc).__name__
     return result

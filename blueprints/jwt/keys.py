@@ -20,6 +20,7 @@ import b64url
 from extensions import db
 from models import utcnow
 
+from . import revocation
 from .models import SigningKey
 
 # The algorithms a key may be made for. A token's `alg` must equal its key's algorithm
@@ -40,6 +41,17 @@ def find(kid):
     if not isinstance(kid, str) or not 0 < len(kid) <= 40:
         return None
     return db.session.get(SigningKey, kid)
+
+
+def held(kid):
+    """The key a token names as this worker holds it (kid, alg, retired_at, private_pem), or None.
+
+    The verifier's lookup: from memory, checked against the revocation epoch on every request
+    (revocation.py), so a key made or retired on another worker counts from the next request.
+    """
+    if not isinstance(kid, str) or not 0 < len(kid) <= 40:
+        return None
+    return revocation.keyring().get(kid)
 
 
 def all_keys():

@@ -1,4 +1,8 @@
-"""The JWT lab's tables: the keyring, the blocklist (SQLite store) and refresh-token families."""
+"""The JWT lab's tables: the keyring, the blocklist (SQLite store) and refresh-token families.
+
+Every change to the keyring or the blocklist moves the revocation epoch in its own transaction
+(@revokes, models.py), so that no worker keeps verifying with what it holds in memory.
+"""
 
 from datetime import datetime
 
@@ -7,8 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
 from models import utcnow
+from revocation_epoch import revokes
 
 
+@revokes
 class SigningKey(db.Model):
     """One key of the keyring, named by its `kid`; each key is bound to exactly one algorithm."""
 
@@ -24,6 +30,7 @@ class SigningKey(db.Model):
     private_pem: Mapped[str | None] = mapped_column(db.Text, default=None)
 
 
+@revokes
 class RevokedToken(db.Model):
     """A revoked `jti` (or a whole family), kept until the token would have expired anyway."""
 

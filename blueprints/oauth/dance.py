@@ -4,14 +4,17 @@ flow.py does the hops; this module is the page that shows what each one left in 
 record (attempt.py), and its pause mode: the callback stops after checking the state, and
 each Continue runs one more back-channel hop. The back channel is shown as it was sent,
 through the wire panel's redaction (wire/redact.py: the client secret masked, bearer, access and
-refresh tokens shortened). After the dance: refresh, revoke and call the API again.
+refresh tokens shortened). After the dance: refresh, revoke and call the API again
+(after_sign_in.py).
 """
 
 from authlib.integrations.base_client import OAuthError
 from flask import current_app, redirect, render_template, session, url_for
 from requests import RequestException
 
-from . import bp, flow, providers
+from errors import error_response
+
+from . import after_sign_in, bp, flow, providers
 from .attempt import DanceError, abandon, current, save
 from .client import remote, take_recorded
 
@@ -35,6 +38,14 @@ PARAMETER_NOTES = {
     "code_challenge": "BASE64URL(SHA-256(code_verifier)). The verifier itself stays on the server until step 4.",
     "code_challenge_method": "S256: the provider stores the hash and later checks the verifier against it.",
     "nonce": "A random value the provider must copy into the id_token: ties the token to this attempt.",
+}
+
+# What a parameter of the sign-out request is for (RP-Initiated Logout 1.0 §2).
+LOGOUT_NOTES = {
+    "id_token_hint": "The id_token this app received: names whose session to end, and for which client.",  # nosec B105
+    "post_logout_redirect_uri": "Where the provider sends the browser back. Must equal a registered URI exactly.",
+    "state": "A random value bound to your session here; /oauth/logged-out accepts only this one, once.",
+    "client_id": "Which registered application asks: lets the provider check the URI above even if the hint expired.",
 }
 
 # The hops after the callback, in order. `advance()` runs the next one (pause mode) or all.
@@ -76,8 +87,21 @@ def dance_page():
         provider=providers.all_providers(current_app).get(dance["provider"]) if dance else None,
         identity=session.get("oauth_identity"),
         tokens=session.get("oauth_tokens"),
+        metadata=advertised(dance),
+        logout_notes=LOGOUT_NOTES,
         challenge_of=flow.challenge_of,
     )
+
+
+def advertised(dance):
+    """The provider's metadata, for what it offers after the dance (None: not known now)."""
+    client = remote(dance["provider"]) if dance and session.get("oauth_tokens") else None
+    if client is None:
+        return None
+    try:
+        return client.load_server_metadata()
+    except (RequestException, ValueError):
+        return None  # the page still renders with the provider down
 
 
 @bp.post("/dance/next")
@@ -93,8 +117,9 @@ def dance_next():
     return redirect(url_for("oauth.dance_page", _anchor=f"step-{next_step(current()) or 'done'}"))
 
 
-# After the dance: refresh (a new access token, and a new refresh token: rotation), revoke
-# (the provider forgets the grant), and the API call again to see each one's effect.
+# After the dance: refresh (a new access token, and perhaps a new refresh token), revoke (the
+# provider forgets the token and, usually, the grant), and the API call again to see each
+# one's effect. Each outcome says what the provider did, read from its answer.
 def after_dance_call(title, call):
     dance, tokens = current(), session.get("oauth_tokens")
     if not dance or not tokens:
@@ -102,6 +127,8 @@ def after_dance_call(title, call):
     client = remote(dance["provider"])
     try:
         outcome = call(client, tokens)
+    except after_sign_in.NoRefreshToken:
+        return no_refresh_token(dance)
     except (OAuthError, RequestException, ValueError) as exc:
         outcome = f"Refused: {exc}"
     dance = current()
@@ -110,31 +137,52 @@ def after_dance_call(title, call):
     return redirect(url_for("oauth.dance_page", _anchor="after"))
 
 
+def no_refresh_token(dance):
+    """409: this sign-in brought no refresh token, and the provider's own reason why."""
+    provider = providers.all_providers(current_app).get(dance["provider"])
+    why = provider.refresh_note if provider else ""
+    return error_response(409, "No refresh token", f"The provider issued no refresh token in this sign-in. {why}")
+
+
+ROTATION = {
+    "rotated": "A new access token and a new refresh token (rotated): the old refresh token is retired.",
+    "same": "A new access token; the provider sent the same refresh token back (not rotated): it stays in use.",
+    "kept": "A new access token; the provider sent no new refresh token (not rotated): the old one stays in use.",
+}
+
+
 def refreshed(client, tokens):
-    flow.refresh(client, tokens)
-    return "A new access token and a new refresh token; the old refresh token is retired."
+    result = after_sign_in.refresh(client, tokens)
+    words = ROTATION[result["refresh_token"]]
+    if result["id_token"]:
+        words += " A new id_token came too, verified, naming the same user (OIDC Core §12.2)."
+    return words
 
 
 def revoked(client, tokens):
-    response = flow.revoke_grant(client, tokens)
-    if response is None:
-        return "This provider has no revocation endpoint (RFC 7009); revoke the app in its settings."
-    return f"The provider answered {response.status_code}: the grant and its tokens are revoked."
+    result = after_sign_in.revoke_grant(client, tokens)
+    if result is None:
+        return "This provider advertises no revocation_endpoint (RFC 7009): revoke the app in its own settings."
+    kind, response = result
+    what = "the access token"
+    if kind == "refresh_token":
+        what = "the refresh token, and with it the grant at most providers"
+    return f"The provider answered {response.status_code} at its revocation_endpoint: {what} revoked."
 
 
 def called(client, tokens):
-    return f"The user API answered {flow.call_api(client, tokens).status_code}."
+    return f"The user API answered {after_sign_in.call_api(client, tokens).status_code}."
 
 
 @bp.post("/refresh")
 def refresh_tokens():
-    """Use the refresh token: rotation gives a new pair."""
+    """Use the refresh token (RFC 6749 §6); 409 when the provider issued none."""
     return after_dance_call("Refresh the tokens", refreshed)
 
 
 @bp.post("/revoke")
 def revoke_tokens():
-    """Revoke the refresh token, and with it the grant (RFC 7009)."""
+    """Revoke the refresh token (or the access token) at the advertised endpoint (RFC 7009)."""
     return after_dance_call("Revoke the grant", revoked)
 
 

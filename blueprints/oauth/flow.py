@@ -1,11 +1,12 @@
 """The authorization code flow, hop by hop: the protocol only, no page.
 
 begin → (the provider) → check_callback → exchange_code → verify_id_token → call_userinfo →
-sign_in; then refresh and revoke_grant. routes.py runs them for /oauth/login and
-/oauth/callback; dance.py runs the same hops one at a time in pause mode and shows what each
-left behind. Every hop writes what it saw into this attempt's record (attempt.py, in the
-user's server-side session); the back channel arrives already redacted by the wire panel's
-one path (client.py, wire.exchange_from_requests).
+sign_in. routes.py runs them for /oauth/login and /oauth/callback; dance.py runs the same
+hops one at a time in pause mode and shows what each left behind. Every hop writes what it
+saw into this attempt's record (attempt.py, in the user's server-side session); the back
+channel arrives already redacted by the wire panel's one path (client.py,
+wire.exchange_from_requests). What comes after the sign-in (refresh, revoke) is
+after_sign_in.py.
 """
 
 import hashlib
@@ -19,12 +20,10 @@ from requests import RequestException
 import b64url
 from security import is_safe_redirect
 
-from . import providers
+from . import issuers, providers, step_up
 from .attempt import DanceError, current, record_step, save
-from .client import back_channel_session, remote, take_recorded
+from .client import remote, take_recorded
 from .id_token import check_id_token, checks_in_words, peek
-
-REFRESH_HINT = "refresh_token"  # noqa: S105  (a token_type_hint, RFC 7009 §2.1, not a secret)
 
 
 # OC-1: PKCE with S256, written once for the app. authlib computes the challenge it sends;
@@ -37,16 +36,33 @@ def challenge_of(verifier):
 
 # Step 1. The app builds the authorization URL. authlib makes a fresh `state`, PKCE verifier
 # (OC-1) and nonce for this attempt and keeps them in this user's session (OC-2): the
-# callback will accept only what this browser session started.
-def begin(name, paused, next_url=None):
+# callback will accept only what this browser session started. A silent sign-in or a step-up
+# adds prompt and max_age (step_up.py); max_age is kept with the state, for step 5.
+def begin(name, paused, next_url=None, options=None):
     """A new attempt with provider `name`; returns the provider's authorization URL."""
+    options = options or step_up.Options()
     client = remote(name)
+    provider = providers.all_providers(current_app)[name]
+    # OC-5: where to go after signing in is kept only if it is a path on this site.
+    next_url = next_url if is_safe_redirect(next_url) else None
+    save(
+        {
+            "provider": name,
+            "paused": paused,
+            "steps": {},
+            "failed": None,
+            "extra": [],
+            "next": next_url,
+            "options": {"prompt": options.prompt, "max_age": options.max_age},
+        }
+    )
+    session.pop("oauth_pending", None)
+    issuers.check_discovery(client, provider)
     redirect_uri = providers.redirect_uri(current_app)
-    authorization = client.create_authorization_url(redirect_uri)
-    client.save_authorize_data(redirect_uri=redirect_uri, **authorization)
+    authorization = client.create_authorization_url(redirect_uri, **step_up.authorization_params(provider, options))
+    client.save_authorize_data(redirect_uri=redirect_uri, max_age=options.max_age, **authorization)
     url = authorization["url"]
     params = parse_qsl(urlsplit(url).query)
-    session.pop("oauth_pending", None)
     step = {
         "url": url,
         "endpoint": url.split("?", 1)[0],
@@ -55,25 +71,14 @@ def begin(name, paused, next_url=None):
         "code_challenge": dict(params).get("code_challenge"),
         "wire": take_recorded(),
     }
-    # OC-5: where to go after signing in is kept only if it is a path on this site.
-    next_url = next_url if is_safe_redirect(next_url) else None
-    save(
-        {
-            "provider": name,
-            "paused": paused,
-            "steps": {"authorize": step},
-            "failed": None,
-            "extra": [],
-            "next": next_url,
-        }
-    )
+    record_step("authorize", step)
     return url
 
 
 # Step 3. The browser is back with `code` and `state`. The state must be one this session
 # issued, and is used up now: a missing, foreign or replayed state is a forged callback
 # (OC-2, login CSRF: an attacker's code landing in your session). RFC 9207: `iss` must name
-# the provider this attempt was started with. Only then is the code looked at.
+# the provider this attempt was started with (issuers.py). Only then is the code looked at.
 def check_callback(args):
     """Check the callback's state, issuer, error and code; keep what step 4 needs."""
     dance = current()
@@ -91,9 +96,9 @@ def check_callback(args):
     dance["steps"]["provider"] = {"done": True}
     dance["steps"]["callback"] = {"code": args.get("code"), "state": state, "iss": args.get("iss"), "checks": checks}
     saved = check_state(client, state, checks, dance)
-    check_issuer(client, provider, args.get("iss"), checks, dance)
+    issuers.check_response_iss(client, provider, args.get("iss"), checks, dance)
     if args.get("error"):
-        raise DanceError("callback", f"The provider answered {args['error']}: {args.get('error_description', '')}")
+        refused(dance, args)
     code = args.get("code", "")
     if not 0 < len(code) <= 512:
         raise DanceError("callback", "The callback carries no usable code.")
@@ -104,7 +109,23 @@ def check_callback(args):
         "redirect_uri": saved["redirect_uri"],
         "code_verifier": saved.get("code_verifier"),
         "nonce": saved.get("nonce"),
+        "max_age": saved.get("max_age"),
     }
+
+
+# The provider said no, with the state this session sent: an honest answer, shown as the
+# step's outcome. After prompt=none, login_required or consent_required is the expected
+# answer of a provider that would have to show a page (OIDC Core §3.1.2.6), not a failure.
+def refused(dance, args):
+    error = str(args.get("error"))[:64]
+    description = str(args.get("error_description") or "")[:300]
+    explanation = step_up.explain(error)
+    step = dance["steps"]["callback"]
+    step.update(error=error, error_description=description, explanation=explanation)
+    step["checks"].append(("error", False, f"the provider answered error={error}"))
+    save(dance)
+    reason = f"The provider answered {error}{': ' + description if description else ''}."
+    raise DanceError("callback", f"{reason} {explanation}" if explanation else reason)
 
 
 def check_state(client, state, checks, dance):
@@ -117,18 +138,6 @@ def check_state(client, state, checks, dance):
     if not saved:
         raise DanceError("callback", "The state is missing or was not issued to this browser session (login CSRF?).")
     return saved
-
-
-def check_issuer(client, provider, iss, checks, dance):
-    """The discovery document names the pinned issuer, and so does `iss` when sent (RFC 9207)."""
-    metadata = client.load_server_metadata()
-    if provider.openid and metadata.get("issuer") != provider.issuer:
-        raise DanceError("callback", f"The discovery document names {metadata.get('issuer')}, not {provider.issuer}.")
-    if metadata.get("authorization_response_iss_parameter_supported") or iss:
-        checks.append(("iss", iss == provider.issuer, f"names {provider.issuer} (RFC 9207)"))
-        save(dance)
-        if iss != provider.issuer:
-            raise DanceError("callback", f"The response's iss is {iss!r}, not {provider.issuer!r}.")
 
 
 # Step 4. The back channel: the app (not the browser) sends the code with its client secret
@@ -153,8 +162,9 @@ def exchange_code():
 
 # Step 5. The id_token is a JWT signed by the provider. It counts only once check_id_token
 # holds (OC-3, id_token.py): a signature by a key from the provider's JWKS, the pinned issuer,
-# this client as its audience, an exp in the future, this attempt's nonce. Until then it is
-# only decoded for the page, and nothing in it is believed.
+# this client as its audience, an exp in the future, this attempt's nonce, an at_hash that
+# matches the access token of step 4, and a fresh enough auth_time when max_age was asked.
+# Until then it is only decoded for the page, and nothing in it is believed.
 def verify_id_token():
     pending, dance = session["oauth_pending"], current()
     provider = providers.all_providers(current_app)[dance["provider"]]
@@ -167,11 +177,13 @@ def verify_id_token():
         raise DanceError("id_token", "The provider sent no id_token although openid was asked for.")
     client = remote(dance["provider"])
     header, payload = peek(token["id_token"])
-    checks = checks_in_words(header, client, provider)
+    max_age = pending.get("max_age")
+    checks = checks_in_words(header, client, provider, payload, token.get("access_token"), max_age)
     step = {"raw": token["id_token"], "header": header, "payload": payload, "checks": checks}
     try:
-        claims = check_id_token(client, provider, token, pending["nonce"])
+        claims = check_id_token(client, provider, token, pending["nonce"], max_age=max_age)
     except (JoseError, ValueError, RequestException) as exc:
+        step["error"] = str(exc)
         record_step("id_token", step)
         raise DanceError("id_token", f"The id_token failed verification: {exc}") from exc
     step.update(verified=True, jwks_uri=client.load_server_metadata().get("jwks_uri"))
@@ -212,26 +224,3 @@ def sign_in(provider, info):
         interface.regenerate(session)
     session["oauth_identity"] = {"name": str(name or subject), "sub": str(subject), "provider": provider}
     session.pop("oauth_pending", None)
-
-
-# After the dance: refresh (a new access token, and a new refresh token: rotation) and revoke
-# (RFC 7009: the provider forgets the grant). Both go over authlib's own back channel session.
-def refresh(client, tokens):
-    """Trade the refresh token for a new pair; the session keeps the new one."""
-    with back_channel_session(client) as http:
-        new = http.refresh_token(client.load_server_metadata()["token_endpoint"], refresh_token=tokens["refresh_token"])
-    session["oauth_tokens"] = {**tokens, **dict(new)}
-
-
-def revoke_grant(client, tokens):
-    """RFC 7009: revoking the refresh token revokes the grant and every token issued under it."""
-    endpoint = client.load_server_metadata().get("revocation_endpoint")
-    if not endpoint or not tokens.get("refresh_token"):
-        return None
-    with back_channel_session(client) as http:
-        return http.revoke_token(endpoint, token=tokens["refresh_token"], token_type_hint=REFRESH_HINT)
-
-
-def call_api(client, tokens):
-    """The user API again, with the access token the session holds now; returns the response."""
-    return client.get(client.load_server_metadata()["userinfo_endpoint"], token=bearer(tokens))

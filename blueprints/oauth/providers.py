@@ -1,4 +1,5 @@
-"""The providers a learner can sign in with: the built-in one, GitHub and Google.
+"""The providers a learner can sign in with: the built-in one, any OpenID Connect provider
+configured by its issuer URL (issuers.py), GitHub and Google.
 
 Each is shown only when its client id and secret are configured; otherwise the lab page shows
 how to register an application there and which redirect URI to give.
@@ -7,6 +8,8 @@ how to register an application there and which redirect URI to give.
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .issuers import discovery_url
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,8 @@ class Provider:
     endpoints: dict = field(default_factory=dict)
     console_url: str = ""
     steps: tuple = ()
+    # Why this provider may issue no refresh token: the dance page says it when none came.
+    refresh_note: str = ""
 
     @property
     def openid(self):
@@ -28,6 +33,15 @@ class Provider:
 
 def builtin_issuer(app):
     return app.config["PROVIDER_URL"]
+
+
+# OIDC Core §11: a refresh token that outlives the sign-in is "offline access", asked for with
+# the offline_access scope and prompt=consent (step_up.authorization_params adds the prompt).
+OIDC_REFRESH_NOTE = (
+    "An OpenID Connect provider issues a refresh token when the offline_access scope is asked for "
+    "with prompt=consent and granted (OIDC Core §11), or by its own policy. Add offline_access to this "
+    "provider's scope in OIDC_PROVIDERS to get one."
+)
 
 
 # GitHub's OAuth apps are OAuth 2.0 only (no OpenID Connect, no id_token): identity comes from
@@ -43,6 +57,10 @@ GITHUB = Provider(
         "userinfo_endpoint": "https://api.github.com/user",
     },
     console_url="https://github.com/settings/applications/new",
+    refresh_note=(
+        "GitHub's OAuth app tokens do not expire, so GitHub sends no refresh token (only GitHub Apps "
+        "that opt in to expiring user tokens get one)."
+    ),
     steps=(
         "Open GitHub → Settings → Developer settings → OAuth Apps → New OAuth App.",
         'Application name: anything ("Auth Lab"). Homepage URL: the app\'s address below.',
@@ -61,6 +79,10 @@ GOOGLE = Provider(
     issuer="https://accounts.google.com",
     server_metadata_url="https://accounts.google.com/.well-known/openid-configuration",
     console_url="https://console.cloud.google.com/apis/credentials",
+    refresh_note=(
+        "Google sends a refresh token only when the authorization request says access_type=offline, "
+        "and then only at the first consent (or with prompt=consent); this app asks for no offline access."
+    ),
     steps=(
         "Open Google Cloud Console → APIs & Services → Credentials (create a project if asked).",
         "Configure the OAuth consent screen (External, testing; add yourself as a test user).",
@@ -79,13 +101,32 @@ def builtin(app):
         label="Lab Identity Provider (built in)",
         scope="openid profile email",
         issuer=base,
-        server_metadata_url=f"{base}/.well-known/openid-configuration",
+        server_metadata_url=discovery_url(base),
         console_url=f"{base}/console/",
+        refresh_note="The built-in provider issues a refresh token with every code it exchanges for this app.",
     )
 
 
+def generic(issuer):
+    """A provider configured by its issuer URL: everything else from its discovery document."""
+    return Provider(
+        name=issuer.name,
+        label=issuer.label,
+        scope=issuer.scope,
+        issuer=issuer.issuer,
+        server_metadata_url=discovery_url(issuer.issuer),
+        refresh_note=OIDC_REFRESH_NOTE,
+    )
+
+
+def configured_issuers(app):
+    """The OpenID Connect providers of OIDC_PROVIDERS, read at start-up (oauth.init_app)."""
+    return app.extensions.get("oidc_issuers", ())
+
+
 def all_providers(app):
-    return {"builtin": builtin(app), "github": GITHUB, "google": GOOGLE}
+    generics = {issuer.name: generic(issuer) for issuer in configured_issuers(app)}
+    return {"builtin": builtin(app), **generics, "github": GITHUB, "google": GOOGLE}
 
 
 def builtin_client(app):
@@ -112,6 +153,9 @@ def credentials(app, name):
     """(client_id, client_secret) for a provider, or (None, None) when not configured."""
     if name == "builtin":
         return builtin_client(app)
+    for issuer in configured_issuers(app):
+        if issuer.name == name:
+            return issuer.client_id, issuer.client_secret
     prefix = name.upper()
     return app.config.get(f"{prefix}_CLIENT_ID"), app.config.get(f"{prefix}_CLIENT_SECRET")
 
@@ -137,8 +181,18 @@ def client_settings(app, name):
         "client_secret": client_secret,
         # OC-1: PKCE with S256 on every attempt (authlib makes a fresh verifier each time).
         # OC-3: the least scope that identifies the user.
-        "client_kwargs": {"scope": provider.scope, "code_challenge_method": "S256"},
+        "client_kwargs": {
+            "scope": provider.scope,
+            "code_challenge_method": "S256",
+            "default_timeout": app.config["OAUTH_BACK_CHANNEL_TIMEOUT"],
+        },
     }
+    for issuer in configured_issuers(app):
+        if issuer.name == name:
+            # How this app authenticates at the provider's token and revocation endpoints,
+            # as registered there (RFC 6749 §2.3).
+            method = issuer.token_endpoint_auth_method
+            settings["client_kwargs"].update(token_endpoint_auth_method=method, revocation_endpoint_auth_method=method)
     if provider.server_metadata_url:
         settings["server_metadata_url"] = provider.server_metadata_url
     settings.update(provider.endpoints)

@@ -8,7 +8,7 @@ from requests import RequestException
 from errors import error_response
 from models import find_user
 
-from . import bp, flow, providers
+from . import after_sign_in, bp, end_session, flow, providers, step_up
 from .attempt import DanceError, current
 from .client import remote
 from .dance import advance, fail
@@ -32,12 +32,20 @@ def lab():
 
 @bp.get("/login")
 def login():
-    """Step 1: send the browser to the provider with state, PKCE (S256) and nonce."""
+    """Step 1: send the browser to the provider with state, PKCE (S256) and nonce; a silent
+    sign-in (prompt=none) or a step-up (max_age, prompt=login) when asked for."""
     name = request.args.get("provider", "builtin")
     if name not in {p.name for p in providers.configured(current_app)} or remote(name) is None:
         abort(404, f"No provider named {name!r} is configured; the OAuth lab page shows how to add one.")
+    try:
+        options = step_up.read(request.args, providers.all_providers(current_app)[name])
+    except step_up.BadOption as exc:
+        abort(400, str(exc))
     paused = request.args.get("pause") == "1"
-    url = flow.begin(name, paused, next_url=request.args.get("next"))
+    try:
+        url = flow.begin(name, paused, next_url=request.args.get("next"), options=options)
+    except DanceError as error:
+        return fail(error)
     # Pause mode: the dance page first, which shows the request before the browser goes.
     if paused:
         return redirect(url_for("oauth.dance_page", _anchor="step-authorize"))
@@ -95,17 +103,38 @@ def admin():
     return jsonify(message="Welcome, admin!")
 
 
+# Sign-out everywhere: forget the identity here, revoke the grant at the provider (best
+# effort), then end the provider's session too when it advertises an end_session_endpoint
+# (RP-Initiated Logout 1.0, end_session.py). The dance record stays, to show these hops.
 @bp.post("/logout")
 def logout():
-    """Forget the OAuth identity here and revoke the grant at the provider (best effort)."""
+    """Forget the OAuth identity here, revoke the grant, and sign out at the provider too."""
     tokens, dance = session.get("oauth_tokens"), current()
-    client = remote(dance["provider"]) if tokens and dance else None
+    client = remote(dance["provider"]) if dance else None
+    ending = None
+    for key in ("oauth_identity", "oauth_tokens", "oauth_pending", "oauth_logout"):
+        session.pop(key, None)
     if client is not None:
+        provider = providers.all_providers(current_app)[dance["provider"]]
         try:
-            flow.revoke_grant(client, tokens)
+            if tokens:
+                after_sign_in.revoke_grant(client, tokens)
+            ending = end_session.begin(client, tokens) if provider.openid else None
         except (OAuthError, RequestException, ValueError):
             # Best effort: signing out here must not depend on the provider being up.
-            current_app.logger.warning("Could not revoke the OAuth grant at sign-out")
-    for key in ("oauth_identity", "oauth_tokens", "oauth_pending", "oauth_dance"):
-        session.pop(key, None)
-    return redirect(url_for("oauth.lab"))
+            current_app.logger.warning("Could not reach the OAuth provider at sign-out")
+        if ending is None:
+            end_session.local_only(provider)
+    if ending:
+        return redirect(ending)
+    return redirect(url_for("oauth.dance_page", _anchor="step-logout") if dance else url_for("oauth.lab"))
+
+
+@bp.get("/logged-out")
+def logged_out():
+    """The provider's redirect back after its sign-out: the state checked, the hop shown."""
+    try:
+        end_session.finish(request.args)
+    except DanceError as error:
+        return error_response(400, "Unexpected sign-out return", error.reason)
+    return redirect(url_for("oauth.dance_page", _anchor="step-logout"))

@@ -7,6 +7,7 @@ binding.py   a signed-in session works only in the browser that signed in
 timeouts.py  idle and absolute timeouts, enforced on the server (SES-4)
 remember.py  a hardened, revocable remember-me cookie (SES-6)
 models.py    the lab's tables: the remember-me tokens
+users.py     the signed-in user, held in memory until the revocation epoch moves
 lab.py       the lab page and the JSON it reads (the server-side record, the signed-cookie contrast)
 scaleout.py  the app and its replica: one store per instance, a shared store, JWTs
 """
@@ -15,7 +16,8 @@ from flask import Blueprint, request
 from flask_login import current_user
 
 from extensions import login_manager
-from models import load_user
+
+from .users import load_user
 
 bp = Blueprint("session", __name__, url_prefix="/session")
 

@@ -105,6 +105,8 @@ def clear_cookie():
 
 def update_cookie(response):
     """After every response: set a newly issued remember-me cookie, or expire a dead one."""
+    if "remember_cookie" not in g and "remember_clear" not in g:
+        return response  # nearly every response: nothing was issued or ended
     name = current_app.config["REMEMBER_COOKIE_NAME"]
     config = current_app.config
     if g.get("remember_cookie"):

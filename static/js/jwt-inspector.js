@@ -23,7 +23,7 @@ export function checksList(result) {
 }
 
 function decodedBlock(title, value) {
-  return el("div", {}, el("h3", {}, title), el("pre", { class: "decoded" }, value === null ? "(could not be decoded)" : JSON.stringify(value, null, 2)));
+  return el("div", {}, el("h3", {}, title), el("pre", { class: "decoded", tabindex: "0" }, value === null ? "(could not be decoded)" : JSON.stringify(value, null, 2)));
 }
 
 export function render(container, result) {

@@ -94,9 +94,10 @@ export function show(panel, record) {
   );
   if (record.note) item.append(el("p", { class: "wire-note" }, record.note));
   item.append(el("h4", {}, "Request headers"), headerBlock(request.headers || []));
-  if (request.body) item.append(el("h4", {}, "Request body"), el("pre", { class: "wire-body" }, pretty(request.body)));
+  // A body scrolls past its max-height: tabindex lets the keyboard reach it and scroll it.
+  if (request.body) item.append(el("h4", {}, "Request body"), el("pre", { class: "wire-body", tabindex: "0" }, pretty(request.body)));
   item.append(el("h4", {}, "Response headers"), headerBlock(response.headers || []));
-  if (response.body) item.append(el("h4", {}, "Response body"), el("pre", { class: "wire-body" }, pretty(response.body)));
+  if (response.body) item.append(el("h4", {}, "Response body"), el("pre", { class: "wire-body", tabindex: "0" }, pretty(response.body)));
   target.querySelector(".wire-empty")?.setAttribute("hidden", "");
   target.querySelector(".wire-list").append(item);
   return item;

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-import throttle
+import throttle_store
 from app import create_app
 from refusals import UnsafeConfiguration
-from storage import DatabaseStorage
 from tests.conftest import PASSWORDS, PRODUCTION, app_config
+from throttle_store import DatabaseStorage
 
 ROOT = Path(__file__).resolve().parents[2]
 ALICE = {"username": "alice", "password": PASSWORDS["alice"]}
@@ -392,4 +392,18 @@ def test_pw_6_gunicorn_refuses_a_per_process_store_with_one_line(tmp_path):
         timeout=60,
     )
     assert done.returncode != 0
-    assert done.stderr.strip().splitlines()[-1] == throttle.per_process_refusal("memory://", 3)
+    assert done.stderr.strip().splitlines()[-1] == throttle_store.per_process_refusal("memory://", 3)
+
+
+def test_pw_6_device_sign_ins_started_are_counted_per_address(tmp_path, monkeypatch):
+    """Each start makes the provider keep a waiting code (at most 1000 per client): a loop from
+    one address must not use them up for everybody."""
+    from blueprints.oauth import device_grant
+
+    monkeypatch.setattr(device_grant, "start", lambda: {"device_code": "d" * 43, "interval": 5, "last_poll": None})
+    client = throttled_app(tmp_path / "i", RATELIMIT_DEVICE_STARTS_PER_ADDRESS="2 per 10 minutes").test_client()
+    for _ in range(2):
+        assert client.post("/oauth/device/start", headers={"Origin": "http://localhost:8000"}).status_code == 302
+    locked = client.post("/oauth/device/start", headers={"Origin": "http://localhost:8000"})
+    assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 0
+    assert "device sign-ins" in locked.get_data(as_text=True)

@@ -114,6 +114,37 @@ def test_the_bench_page_charts_the_results_it_finds(client, monkeypatch, tmp_pat
     assert "JWT HS256, header" in page
 
 
+def test_the_bench_page_charts_the_ratios_against_the_peers_with_the_numbers_beside(client, monkeypatch, tmp_path):
+    row = {
+        "label": "GET /jwt/protected vs express-jwt GET /protected",
+        "group": "jwt",
+        "ours_median_rps": 281.0,
+        "peer_median_rps": 1100.0,
+        "ours_p99_ms": 40.0,
+        "peer_p99_ms": 9.0,
+        "ratio": 0.26,
+        "pair_ratios": [0.24, 0.26, 0.3],
+        "target": 1.0,
+        "meets_target": False,
+    }
+    results = {
+        "date": "2026-12-01T00:00:00+00:00",
+        "quick": False,
+        "machine": {"cores": 2, "processor": "x86_64", "python": "3.11.7"},
+        "versus": {"load_generator": "wrk", "connections": 16, "seconds": 5, "pairs": 3, "rows": {"jwt": row}},
+    }
+    latest = tmp_path / "latest.json"
+    latest.write_text(json.dumps(results))
+    monkeypatch.setattr(bench, "LATEST", latest)
+    response = client.get("/bench")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert page.count('class="bar bar-jwt"') == 1
+    assert "0.26×" in page
+    assert '<th scope="row">GET /jwt/protected vs express-jwt GET /protected</th>' in page
+    assert "not met" in page
+
+
 def test_the_checklist_page_lists_every_control_of_the_checklist(client):
     from blueprints.course.controls import controls
 

@@ -4,7 +4,8 @@ import secrets
 
 import pytest
 
-from provider.models import Grant, db
+from provider.issued import Grant
+from provider.models import db
 from tests.conftest import PASSWORDS
 from tests.oauth_flow import CLIENT_ID, ProviderFlow, register_client
 

@@ -20,9 +20,16 @@ def test_as_9_metadata_advertises_only_what_is_allowed(provider_client):
     assert meta["jwks_uri"] == meta["issuer"] + "/.well-known/jwks.json"
     assert meta["code_challenge_methods_supported"] == ["S256"]
     assert meta["response_types_supported"] == ["code"]
-    assert meta["grant_types_supported"] == ["authorization_code", "refresh_token"]
+    # Issue 13: the client credentials and device grants too (no implicit, no password: AS-4).
+    assert meta["grant_types_supported"] == [
+        "authorization_code",
+        "refresh_token",
+        "client_credentials",
+        "urn:ietf:params:oauth:grant-type:device_code",
+    ]
     assert meta["id_token_signing_alg_values_supported"] == ["RS256"]
-    assert "none" not in meta["token_endpoint_auth_methods_supported"]
+    # AS-13: public clients ("none", PKCE only) are supported now, so discovery says so.
+    assert meta["token_endpoint_auth_methods_supported"] == ["client_secret_basic", "client_secret_post", "none"]
     assert meta["authorization_response_iss_parameter_supported"] is True
 
 

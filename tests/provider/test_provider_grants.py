@@ -5,7 +5,8 @@ import time
 
 import pytest
 
-from provider.models import CODE_LIFETIME, AuthorizationCode, Grant, Token, db, secret_digest
+from provider.issued import CODE_LIFETIME, AuthorizationCode, Grant, Token
+from provider.models import db, secret_digest
 from tests.conftest import PASSWORDS
 from tests.oauth_flow import CLIENT_ID, REDIRECT_URI, ProviderFlow, query, register_client
 
@@ -167,14 +168,22 @@ def test_as_4_implicit_and_hybrid_response_types_are_refused(flow, response_type
         assert response.status_code == 400
 
 
-@pytest.mark.parametrize(
-    "grant_type", ["password", "client_credentials", "implicit", "urn:ietf:params:oauth:grant-type:device_code"]
-)
+@pytest.mark.parametrize("grant_type", ["password", "implicit", "urn:ietf:params:oauth:grant-type:saml2-bearer"])
 def test_as_4_other_grants_are_refused(flow, grant_type):
     data = {"grant_type": grant_type, "username": "alice", "password": PASSWORDS["alice"], "scope": "openid"}
     response = flow.client.post("/token", data=data, auth=(CLIENT_ID, flow.secret))
     assert response.status_code == 400
     assert response.get_json()["error"] == "unsupported_grant_type"
+
+
+# Issue 13 added these two grants (provider/machine.py, provider/device.py); the app's client is
+# not registered for either, so it is refused them (RFC 6749 §5.2 unauthorized_client).
+@pytest.mark.parametrize("grant_type", ["client_credentials", "urn:ietf:params:oauth:grant-type:device_code"])
+def test_rfc6749_5_2_the_apps_client_is_not_registered_for_the_machine_or_device_grant(flow, grant_type):
+    data = {"grant_type": grant_type, "device_code": "a-device-code", "scope": "openid"}
+    response = flow.client.post("/token", data=data, auth=(CLIENT_ID, flow.secret))
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "unauthorized_client"
 
 
 # --- AS-5: refresh rotation and reuse detection -------------------------------------------

@@ -242,7 +242,8 @@ def naive_exchange(provider_client, code, **extra):
 
 
 def test_lab_3_naive_access_tokens_open_nothing_at_the_real_provider(provider_app, provider_client):
-    from provider.models import Grant, Token, db
+    from provider.issued import Grant, Token
+    from provider.models import db
 
     with provider_app.app_context():
         before = [db.session.scalar(db.select(db.func.count()).select_from(t)) for t in (Grant, Token)]
