@@ -33,6 +33,7 @@ ENFORCED_IN = {
     "JWT-4": [
         ("blueprints/jwt/checks.py", None),
         ("blueprints/jwt/provider_tokens.py", "rules"),
+        ("blueprints/jwt/provider_checks.py", None),
         ("blueprints/jwt/guards.py", "verified_access_token"),
         ("provider/logout.py", "LabEndSessionEndpoint._validate_id_token_hint"),
     ],

@@ -3,7 +3,10 @@
 models.py     the keyring, the blocklist table and refresh-token families
 keys.py       keys by `kid`, rotation, RS256 and its JWKS
 checks.py     the rules a token must meet, one function each (verifier and inspector share them)
-tokens.py     issuing tokens, the verifier that runs those rules (one decode), and its 401 answers
+tokens.py     issuing tokens, the verifier that runs those rules, and its 401 answers
+bearer.py     the bearer routes' verifier: the same rules with one decode per request
+provider_checks.py, provider_tokens.py, provider_keys.py
+              the provider's JWT access tokens (RFC 9068): their rules, their order, its keys
 revocation.py the keyring, blocklist answers and users held in memory, per revocation epoch
 blocklist.py  revocation by `jti`, in SQLite or Redis, each entry expiring with its token
 families.py   refresh-token rotation, reuse detection

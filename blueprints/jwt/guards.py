@@ -13,12 +13,13 @@ from functools import wraps
 from flask import g
 
 from . import provider_tokens
+from .bearer import bearer_claims, bearer_token
 from .checks import ProviderAccessToken
-from .tokens import bearer_claims, bearer_token, refuse
+from .tokens import refuse
 
 
 # Two issuers' access tokens are accepted here: this app's own (the loaders flask-jwt-extended
-# runs, with one decode: tokens.bearer_claims), and the provider's JWT access tokens for this
+# runs, with one decode: bearer.bearer_claims), and the provider's JWT access tokens for this
 # API (typ at+jwt, RFC 9068), verified locally with the provider's published keys
 # (provider_tokens.py). The header's `typ` says which verifier applies; each has its own rules,
 # so neither kind passes for the other (JWT-4). This app's rules refuse an at+jwt before any
@@ -27,7 +28,7 @@ from .tokens import bearer_claims, bearer_token, refuse
 def verified_access_token():
     """The claims of the request's access token (Authorization: Bearer); refused tokens raise."""
     try:
-        g.access_claims, g.verified_by = bearer_claims(), "app"  # one decode (tokens.py)
+        g.access_claims, g.verified_by = bearer_claims(), "app"  # one decode (bearer.py)
     except ProviderAccessToken:
         g.access_claims, g.verified_by = provider_tokens.verify(bearer_token()), "provider"  # RFC 9068
     return g.access_claims

@@ -2,13 +2,13 @@
 
 A resource server that accepts JWT access tokens verifies them locally, with the provider's
 public keys and no request per call: that is their point, and their price. The rules are in
-checks.py (one function each); the inspector shows them in this order, and verify() stops at
+provider_checks.py (one function each); the inspector shows them in this order, and verify() stops at
 the first that fails, as the verifier of this app's own tokens does.
 """
 
 import jwt as pyjwt
 
-from . import checks
+from . import checks, provider_checks
 from .checks import MAX_TOKEN, TokenRefused
 
 
@@ -16,17 +16,17 @@ def rules(token, header, claims):
     """Every rule an at+jwt meets here, by name, in the order they are applied."""
     return [
         ("key offered", lambda: checks.no_key_offered(header)),
-        ("kind", lambda: checks.access_token_type(header)),
-        ("algorithm", lambda: checks.provider_algorithm(header)),
-        ("key", lambda: checks.provider_key(header)),
-        ("required claims", lambda: checks.provider_claims(claims)),
-        ("signature", lambda: checks.provider_signature(token, header)),
+        ("kind", lambda: provider_checks.access_token_type(header)),
+        ("algorithm", lambda: provider_checks.provider_algorithm(header)),
+        ("key", lambda: provider_checks.provider_key(header)),
+        ("required claims", lambda: provider_checks.provider_claims(claims)),
+        ("signature", lambda: provider_checks.provider_signature(token, header)),
         ("expiry", lambda: checks.in_force(claims)),
-        ("issuer", lambda: checks.provider_issuer(claims)),
-        ("audience", lambda: checks.api_audience(claims)),
-        ("subject", lambda: checks.provider_subject(claims)),
-        ("scope", lambda: checks.granted_scope(claims)),
-        ("revocation", lambda: checks.not_revocable_here(claims)),
+        ("issuer", lambda: provider_checks.provider_issuer(claims)),
+        ("audience", lambda: provider_checks.api_audience(claims)),
+        ("subject", lambda: provider_checks.provider_subject(claims)),
+        ("scope", lambda: provider_checks.granted_scope(claims)),
+        ("revocation", lambda: provider_checks.not_revocable_here(claims)),
     ]
 
 
