@@ -16,6 +16,7 @@ from .seed import create_user_command, seed
 
 def create_app(test_config=None):
     """Create the provider (the authorization server and its developer console)."""
+    # The provider's factory, read as its table of contents: kept whole on purpose.
     app = Flask(__name__, instance_path=settings.instance_path(test_config), instance_relative_config=True)
 
     # Settings: defaults, the environment, the provider's own secrets and signing key.

@@ -44,6 +44,7 @@ USER_SCOPES = "openid profile email"
 
 def registrations(config):
     """Each demo client: (id setting, secret setting or None, its metadata)."""
+    # One table of five clients, read top to bottom: longer than 40 lines, and clearer whole.
     app_url = config["APP_URL"]
     machine = {
         "grant_types": ["client_credentials"],

@@ -143,6 +143,7 @@ class BearerTokenValidator(create_bearer_token_validator(db.session, Token)):
 
 def config_oauth(app):
     """Build this provider's authorization server and register what it allows, step by step."""
+    # The provider's table of contents (every grant and endpoint, in order): kept whole on purpose.
     # The key that signs id_tokens, read once (identity.py).
     load_signing_key(app)
 

@@ -162,6 +162,22 @@ def finish(attempt, tokens):
     attempt["claims"] = device_grant.userinfo(attempt, tokens)
 
 
+def record_poll(attempt, status, detail):
+    """Keep this poll in the attempt (the last few, each with its hops, device_code scrubbed)."""
+    wire = device_grant.scrubbed(take_recorded(), attempt["device_code"])
+    attempt["poll_count"] += 1
+    poll = {
+        "n": attempt["poll_count"],
+        "at": attempt["last_poll"],
+        "status": status,
+        "interval": attempt["interval"],
+        "detail": detail,
+    }
+    attempt["polls"] = [*attempt["polls"], {**poll, "wire": wire}][-KEPT_POLLS:]
+    save(attempt)
+    return poll, wire
+
+
 @bp.post("/device/poll")
 def device_poll():
     """Hop 2: poll the token endpoint once (the page calls this at the interval)."""
@@ -188,17 +204,7 @@ def device_poll():
             detail = error.reason
     elif status in FINAL_ERRORS:
         attempt["finished"] = status
-    wire = device_grant.scrubbed(take_recorded(), attempt["device_code"])
-    attempt["poll_count"] += 1
-    poll = {
-        "n": attempt["poll_count"],
-        "at": attempt["last_poll"],
-        "status": status,
-        "interval": attempt["interval"],
-        "detail": detail,
-    }
-    attempt["polls"] = [*attempt["polls"], {**poll, "wire": wire}][-KEPT_POLLS:]
-    save(attempt)
+    poll, wire = record_poll(attempt, status, detail)
     if wants_page():
         return redirect(url_for("oauth.device_page", _anchor="step-poll"))
     return {
