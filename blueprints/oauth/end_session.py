@@ -1,6 +1,6 @@
 """Sign-out everywhere: OpenID Connect RP-Initiated Logout 1.0, the app's side.
 
-For P4a (the provider's seeded client, provider/seed.py): register this app's
+The built-in provider's seeded client (provider/seed.py) registers this app's
 post_logout_redirect_uris as exactly `<APP_URL>/oauth/logged-out` and
 `<REPLICA_URL>/oauth/logged-out` (the replica signs out to its own origin), matched exactly.
 

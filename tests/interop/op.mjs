@@ -1,7 +1,7 @@
 // A real third-party OpenID Provider for the app's client to sign in with: panva's
 // oidc-provider 9 (a certified OP), run offline on a free loopback port.
 //
-// Owner: P3 (the app's client against any issuer). Started by tests/oauth/oidc_provider_op.py
+// The app's client against any issuer. Started by tests/oauth/oidc_provider_op.py
 // for tests/oauth/test_oauth_any_issuer.py, test_oauth_logout.py and test_oauth_step_up.py;
 // nothing here is part of the app. It prints one JSON line on stdout once it listens:
 //   {"issuer": "http://127.0.0.1:PORT" (or ".../" with --trailing-slash), "port": PORT}

@@ -81,7 +81,13 @@ class OP:
     def stop(self):
         if self.process.poll() is None:
             self.process.terminate()
-            self.process.wait(timeout=10)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                # Seen once on a loaded CI machine, after a test had paused the OP with SIGSTOP
+                # and resumed it: SIGTERM's handler never ran. A test's OP must not outlive it.
+                self.process.kill()
+                self.process.wait(timeout=10)
         for stream in (self.process.stdin, self.process.stdout, self.log):
             stream.close()
 

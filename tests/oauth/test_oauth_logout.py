@@ -183,13 +183,12 @@ def test_a_sign_out_with_the_provider_hanging_still_signs_out_here(setup):
     assert browser.page("/oauth/protected").status_code == 401
 
 
-# --- Against the built-in provider, once it advertises end_session_endpoint (P4a) --------
+# --- Against the built-in provider, which advertises end_session_endpoint too ----------------
 
 
 def test_rp_initiated_logout_with_the_built_in_provider(live):
     metadata = requests.get(f"{live.provider_url}/.well-known/openid-configuration", timeout=5).json()
-    if "end_session_endpoint" not in metadata:
-        pytest.skip("the built-in provider does not advertise end_session_endpoint yet (P4a)")
+    assert metadata["end_session_endpoint"] == f"{live.provider_url}/end_session"
     dance = LiveDance(live)
     dance.sign_in()
     response = dance.post("/oauth/logout")
