@@ -86,12 +86,17 @@ def known_key(header):
     return f"key {key.kid} ({key.alg})"
 
 
-def required_claims(claims):
-    """JWT-3, JWT-4: every claim of ours is there (refusing an absent claim trusts nothing in it)."""
-    missing = [name for name in REQUIRED_CLAIMS if name not in claims]
+def claims_present(claims, names):
+    """Every claim of `names` is there (refusing an absent claim trusts nothing in it)."""
+    missing = [name for name in names if name not in claims]
     if missing:
         raise TokenRefused(f"missing claim: {', '.join(missing)}")
-    return f"{', '.join(REQUIRED_CLAIMS)} present"
+    return f"{', '.join(names)} present"
+
+
+def required_claims(claims):
+    """JWT-3, JWT-4: every claim of ours is there."""
+    return claims_present(claims, REQUIRED_CLAIMS)
 
 
 # flask-jwt-extended (PyJWT) checks the signature, the times, `iss` and `aud` itself, with the

@@ -10,7 +10,7 @@ import time
 import jwt as pyjwt
 
 from . import provider_keys
-from .checks import TokenRefused, is_provider_access_token
+from .checks import TokenRefused, claims_present, is_provider_access_token
 
 # ### The provider's JWT access tokens (RFC 9068)
 #
@@ -56,10 +56,7 @@ def provider_key(header):
 
 def provider_claims(claims):
     """RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat and jti are all there."""
-    missing = [name for name in PROVIDER_CLAIMS if name not in claims]
-    if missing:
-        raise TokenRefused(f"missing claim: {', '.join(missing)}")
-    return f"{', '.join(PROVIDER_CLAIMS)} present"
+    return claims_present(claims, PROVIDER_CLAIMS)
 
 
 def provider_signature(token, header):
