@@ -42,11 +42,14 @@ def create_app(test_config=None):
     for blueprint in (jwt, session, oauth, pages, course, source):
         blueprint.init_app(app)
 
-    # Deliberately naive twins for the attack benches: development only, never production.
+    # Deliberately naive twins for the attack benches, and the challenges a student solves
+    # against them by hand: development only, never production.
     if app.config["ENABLE_ATTACK_DEMOS"]:
         import vulnerable
+        from blueprints import challenges
 
         vulnerable.init_app(app)
+        challenges.init_app(app)
 
     # First start: create the tables, and the demo accounts outside production (HDR-6).
     with app.app_context():

@@ -4,7 +4,8 @@ Another site than both the app's and the provider's, as a real attacker's would 
 pages try cross-site requests against them (CSRF, login CSRF) so the learner can watch the
 defences refuse them. Another host name, not only another port (LAB-4): cookies ignore
 ports, so a page on 127.0.0.1:8003 could set the provider's cookies on 127.0.0.1:8001.
-Each attack is one template in templates/attacker/; it never imports the app's code.
+Each attack is one template in templates/attacker/; exploits.py is the exploit server, where a
+student writes an attack page of their own. It never imports the app's code.
 """
 
 import os
@@ -31,7 +32,13 @@ def create_app(test_config=None):
         PROVIDER_URL=os.environ.get("PROVIDER_URL", "http://127.0.0.1:8001").rstrip("/"),
         ATTACKER_URL=os.environ.get("ATTACKER_URL", "http://attacker.localhost:8003").rstrip("/"),
     )
+    # The exploit server's pages and logs (exploits.py): on disk, beside the app's instance.
+    app.config["EXPLOIT_FOLDER"] = os.environ.get("EXPLOIT_FOLDER", str(Path(app.instance_path) / "attacker-exploits"))
     app.config.update(test_config or {})
+
+    from . import exploits
+
+    app.register_blueprint(exploits.bp)
 
     @app.after_request
     def label(response):

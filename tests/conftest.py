@@ -192,7 +192,7 @@ def start_live_servers(base, **app_overrides):
         "app": create_app(app_config(instance, **urls, **app_overrides)),
         "replica": create_app(app_config(instance, **urls, INSTANCE_NAME="replica", **app_overrides)),
         "provider": create_provider(provider_config(base / "provider-instance", **urls)),
-        "attacker": create_attacker(urls),
+        "attacker": create_attacker({**urls, "EXPLOIT_FOLDER": str(base / "attacker-exploits")}),
     }
     received = {name: Received(app) for name, app in apps.items()}
     threads = []

@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from flask import Blueprint, Response, jsonify, request
 
+from blueprints.challenges.detect import reached
 from bodies import json_object
 
 from . import accounts
@@ -96,11 +97,14 @@ def naive_verify(token):
     raise ValueError(f"unsupported alg {alg}")
 
 
+def bearer_token():
+    return request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+
+
 def naive_claims():
     """The payload of the request's bearer token per the naive verifier, or a 401 response."""
-    auth = request.headers.get("Authorization", "")
     try:
-        return naive_verify(auth.removeprefix("Bearer ").strip()), None
+        return naive_verify(bearer_token()), None
     except Exception as exc:  # the naive verifier fails in many ways; all of them are a 401
         return None, (jsonify(error=f"naive verifier refused: {str(exc)[:120] or type(exc).__name__}"), 401)
 
@@ -139,6 +143,7 @@ def admin():
         return refused
     if not isinstance(claims, dict) or claims.get("role") != "admin":
         return jsonify(error="admin role required"), 403
+    reached("naive_jwt.admin", token=bearer_token(), claims=claims)  # the challenges watch this moment
     return jsonify(message="Welcome, admin!", naive_claims=claims)
 
 

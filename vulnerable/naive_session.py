@@ -18,6 +18,7 @@ from flask import Blueprint, jsonify, make_response, redirect, render_template, 
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from blueprints.challenges.detect import reached
 from extensions import db
 from security import cross_site_allowed
 
@@ -129,6 +130,7 @@ def login():
 def whoami():
     """Whom an id belongs to. `?sid=` accepts any id at all: guess one."""
     record = current()
+    reached("naive_session.whoami", record=record, own_sid=request.cookies.get(COOKIE_NONE))  # the challenges watch
     return jsonify(sid=record.sid if record else None, user=record.username if record else None)
 
 

@@ -1,0 +1,1 @@
+"""The OAuth lab's and the provider's challenges, against the naive client and the naive provider."""
