@@ -28,11 +28,11 @@ $(DEV_STAMP): $(STAMP) requirements-dev.txt
 run: $(STAMP) ## Serve the app :8000, provider :8001, replica :8002, attacker :8003 (Ctrl-C stops all)
 	$(BIN)/python run.py
 
-serve: $(STAMP) ## Production-style app: gunicorn, a worker per core, APP_ENV=production (needs real secrets)
-	APP_ENV=$${APP_ENV:-production} $(BIN)/gunicorn -c gunicorn.conf.py 'wsgi:app'
+serve: $(STAMP) ## Production-style app: granian, a worker per core, APP_ENV=production (needs real secrets)
+	APP_ENV=$${APP_ENV:-production} $(BIN)/python serve.py wsgi:app
 
 serve-provider: $(STAMP) ## Production-style provider on BIND (default 127.0.0.1:8001)
-	APP_ENV=$${APP_ENV:-production} BIND=$${BIND:-127.0.0.1:8001} $(BIN)/gunicorn -c gunicorn.conf.py 'wsgi:provider'
+	APP_ENV=$${APP_ENV:-production} BIND=$${BIND:-127.0.0.1:8001} $(BIN)/python serve.py wsgi:provider
 
 # The third-party software the suite runs (openid-client, oauth4webapi, panva's oidc-provider,
 # axe-core), pinned in tests/interop/package-lock.json. Optional for a student: without Node
@@ -77,16 +77,22 @@ lint: $(DEV_STAMP) ## ruff (style and bugs) and bandit (security scan)
 # `make exercise 1` and `make exercise N=1` both check exercises/01-.../exercise.py and say
 # what is still wrong. In the first spelling make sees "1" as a second goal: the phony
 # numeric targets below do nothing, so only the check runs.
-EXERCISE_NUMBERS := 1 2 3 4 5 6 7 8 9 10
+# Hints come one at a time: `make hint 1`, or `make exercise 1 HINT=1`. (`make exercise 1
+# --hint` cannot work: make reads --hint as an option of its own and stops.)
+EXERCISE_NUMBERS := 1 2 3 4 5 6 7 8 9 10 11 12 13 14
 N ?= $(firstword $(filter $(EXERCISE_NUMBERS),$(MAKECMDGOALS)))
-.PHONY: exercise exercises $(EXERCISE_NUMBERS)
+.PHONY: exercise exercises hint $(EXERCISE_NUMBERS)
 
 exercises: $(DEV_STAMP) ## List the classroom exercises
 	@$(BIN)/python -m exercises
 
-exercise: $(DEV_STAMP) ## Check your exercise: make exercise 1 (or N=1)
+exercise: $(DEV_STAMP) ## Check your exercise: make exercise 1 (or N=1); HINT=1 shows its next hint instead
 	@test -n "$(N)" || { echo "Which exercise? For example: make exercise 1   (make exercises lists them)"; exit 2; }
-	@$(BIN)/python -m exercises $(N)
+	@$(BIN)/python -m exercises $(N) $(if $(filter-out 0 no,$(HINT)),--hint)
+
+hint: $(DEV_STAMP) ## The next hint of an exercise, one at a time: make hint 1
+	@test -n "$(N)" || { echo "Which exercise? For example: make hint 1   (make exercises lists them)"; exit 2; }
+	@$(BIN)/python -m exercises $(N) --hint
 
 $(EXERCISE_NUMBERS):
 	@:

@@ -134,6 +134,9 @@ class Config:
     # The deliberately naive twins and the attacker site exist only to be attacked in
     # class. Production never routes them (HDR-5, style.md).
     ENABLE_ATTACK_DEMOS = True
+    # The challenges' victim bot drives this Chromium or Chrome (blueprints/challenges/victim.py);
+    # unset, the first of chromium, chromium-browser or google-chrome on the PATH, else Playwright's own.
+    VICTIM_BROWSER = None
 
     # The demo accounts (alice / wonderland, bob / thebuilder) are created at first start. Their
     # passwords are public, so production never creates them (HDR-6, models.first_start).
@@ -192,6 +195,7 @@ FROM_ENVIRONMENT = {
         "REPLICA_URL",
         "ATTACKER_URL",
         "INSTANCE_NAME",
+        "VICTIM_BROWSER",
         "REDIS_URL",
         "RATELIMIT_STORAGE_URI",
         "JWT_ALGORITHM",

@@ -6,11 +6,14 @@ import redis
 import requests
 from flask import current_app, g, make_response, render_template, render_template_string, request
 from flask.globals import request_ctx
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+import came_from
 from answers import api_error
 from security import BASELINE_HEADERS
+from throttle import Locked, in_words
 
 # Plain-words titles and advice for the pages a student may meet.
 EXPLANATIONS = {
@@ -21,7 +24,7 @@ EXPLANATIONS = {
     405: ("Method not allowed", "This address exists, but not for that HTTP method."),
     413: ("Too large", "The request body is larger than this app accepts."),
     # PW-6: the throttle's own answers say how long to wait (throttle.Locked); Retry-After too.
-    429: ("Too many requests", "Too many failed attempts: wait as long as the Retry-After header says."),
+    429: ("Too many requests", "Too many failed attempts: wait a while, then try again."),
     502: ("Provider unreachable", "A server this app talks to (an OAuth provider) did not answer."),
     503: ("Store unavailable", "The store that holds sessions and revoked tokens is not answering."),
     500: ("Something broke", "The server hit an error. No details are shown, by design."),
@@ -33,10 +36,27 @@ BARE_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title
 # Blueprints whose routes are JSON APIs whatever the client asks for.
 JSON_BLUEPRINTS = {"jwt", "wire"}
 
+# Why a kind of refusal exists, for the page that shows one: a student who meets it should
+# learn the defence, not only its status code.
+WHY = {
+    "cross-site": (
+        "Another site can make your browser send a form to this app, and a browser used to send "
+        "your cookies along. So a request that changes something must come from one of this "
+        "app's own pages: its Origin header must name this app, and a form must carry the CSRF "
+        "token that only this app's pages embed (PW-5)."
+    ),
+    "throttled": (
+        "Failed attempts are counted per account and per address, so that nobody can guess a "
+        "password at full speed (PW-6). A correct password is never counted."
+    ),
+}
+
 
 def init_app(app):
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected_error)
+    # Refusal pages rendered by a lab itself (the OAuth callback's) link back the same way.
+    app.add_template_global(came_from.from_attacker_site)
 
 
 def wants_json():
@@ -53,10 +73,14 @@ def wants_json():
     return request.blueprint in JSON_BLUEPRINTS
 
 
-def error_response(status, error, description=None, headers=None):
-    """One error in the shape the client expects: JSON for API clients, a page otherwise."""
+def error_response(status, error, description=None, headers=None, kind=None):
+    """One error in the shape the client expects: JSON for API clients, a page otherwise.
+
+    `kind` names a refusal the page explains ("cross-site", "throttled"): both are refused
+    before the view runs, so the page may say that nothing was changed.
+    """
     title, advice = EXPLANATIONS.get(status, ("Error", ""))
-    description = description or advice
+    description = description or wait_advice(status, headers) or advice
     if wants_json():
         return api_error(status, error, description, headers)  # the app's one JSON shape
     if request_ctx.url_adapter is None:
@@ -64,12 +88,42 @@ def error_response(status, error, description=None, headers=None):
         # built for it, so the page is plain, with nothing that links back.
         response = make_response(render_template_string(BARE_PAGE, status=status, title=title, description=description))
     else:
-        response = make_response(
-            render_template("error.html", status=status, title=title, error=error, description=description)
-        )
+        response = make_response(render_template("error.html", **refusal_page(status, title, error, description, kind)))
     response.status_code = status
     response.headers.update(headers or {})
     return response
+
+
+def wait_advice(status, headers):
+    """A 429 with no words of its own still says how long to wait, from its Retry-After."""
+    retry = (headers or {}).get("Retry-After", "")
+    if status == 429 and retry.isdigit():
+        return f"Too many requests. Try again in {in_words(int(retry))}."
+    return None
+
+
+def refusal_title(kind, title):
+    if kind != "cross-site":
+        return title
+    # The same check refuses an expired token on this app's own form: that is no other site.
+    another_site = came_from.sender() or request.headers.get("Origin") == "null" or came_from.cookies_withheld()
+    return "Cross-site request refused" if another_site else "Form refused: its CSRF token did not check"
+
+
+def refusal_page(status, title, error, description, kind):
+    """What error.html shows: what was refused, why, where the visitor stands, the way back."""
+    return {
+        "status": status,
+        "title": refusal_title(kind, title),
+        # The error's name, when it says more than the title and the description already do.
+        "reason": None if error in (title, EXPLANATIONS.get(status, ("",))[0]) or error in description else error,
+        "description": description,
+        "why": WHY.get(kind),
+        "changed_nothing": kind in WHY,
+        "sender": came_from.sender(),
+        "cookies_withheld": came_from.cookies_withheld(),
+        "way_back": came_from.way_back(),
+    }
 
 
 # A store that does not answer (Redis down, SQLite locked past its timeout) is the operator's
@@ -113,7 +167,10 @@ def handle_http_error(exc):
     status = exc.code or 500
     headers = {k: v for k, v in exc.get_headers() if k.lower() not in {"content-type", "content-length"}}
     title = EXPLANATIONS.get(status, (exc.name, ""))[0]
-    return error_response(status, title, exc.description if status < 500 else None, headers)
+    # A description werkzeug wrote for any 429 says nothing about how long: the page says it.
+    description = exc.description if status < 500 and (status != 429 or isinstance(exc, Locked)) else None
+    kind = "cross-site" if isinstance(exc, CSRFError) else "throttled" if isinstance(exc, Locked) else None
+    return error_response(status, title, description, headers, kind)
 
 
 def handle_unexpected_error(exc):

@@ -142,7 +142,8 @@ def first_start():
 
 # Tables older versions made and nothing reads any more. `wire_records` held wire records
 # from before LAB-2, some with passwords in them: a database upgraded in place loses it.
-RETIRED_TABLES = ("wire_records",)
+# `naive_sessions` was the session twin's table before its columns grew (now naive_session_records).
+RETIRED_TABLES = ("wire_records", "naive_sessions")
 
 
 def drop_retired_tables():

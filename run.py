@@ -112,7 +112,7 @@ def serve_all(names):
     env = development_environment()
     if env["APP_ENV"] == "production":
         # The development server, the attacker site and the naive twins are for a laptop demo.
-        print("make run is for development; for production use make serve (gunicorn).", file=sys.stderr)
+        print("make run is for development; for production use make serve (granian).", file=sys.stderr)
         return 2
     busy = busy_ports(names, env)
     if busy:

@@ -75,7 +75,8 @@ class Locked(TooManyRequests):
     def __init__(self, rule, wait):
         self.rule, self.wait = rule, wait
         _setting, refusal, meanwhile = RULES[rule]
-        super().__init__(f"{refusal}: wait {in_words(wait)} and try again. {meanwhile}", retry_after=wait)
+        # The wait in words on every page and JSON answer; programs read Retry-After.
+        super().__init__(f"{refusal}: please wait. Try again in {in_words(wait)}. {meanwhile}", retry_after=wait)
 
 
 class Throttle:

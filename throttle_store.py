@@ -1,10 +1,10 @@
 """Where the throttle counts (throttle.py, PW-6): a store every worker and every instance shares.
 
 The app's database by default (the SQLite file in the instance folder, which the app, its
-replica and each gunicorn worker open; PostgreSQL with DATABASE_URL), Redis when REDIS_URL is
+replica and each server worker open; PostgreSQL with DATABASE_URL), Redis when REDIS_URL is
 set (limiter_store). A per-process store (memory://) multiplies every limit by the number of
 processes, so production refuses it when more than one process serves the app
-(per_process_refusal, which gunicorn.conf.py runs too, before any worker starts).
+(per_process_refusal, which serve.py runs too, before any worker starts).
 
 Why a `limits` Storage over the app's database (DatabaseStorage) and not a table of
 failed attempts of our own: the windows, keys and expiry are the `limits` library's, the same
@@ -32,7 +32,7 @@ def limiter_store(app):
     RATELIMIT_STORAGE_URI when it is set (memory://, redis://, memcached://: the `limits`
     library's stores); otherwise Redis when REDIS_URL is set, through the app's own pool; and
     otherwise the app's database: the SQLite file in the instance folder, which the app, its
-    replica and every gunicorn worker open, or PostgreSQL when DATABASE_URL names one.
+    replica and every server worker open, or PostgreSQL when DATABASE_URL names one.
     """
 
     uri = app.config.get("RATELIMIT_STORAGE_URI")
@@ -146,7 +146,7 @@ PER_PROCESS_SCHEMES = {"memory", "async+memory"}
 
 
 def serving_processes():
-    """How many processes serve this app: gunicorn's workers (gunicorn.conf.py exports them)."""
+    """How many processes serve this app: granian's workers (serve.py exports the count)."""
     try:
         return max(1, int(os.environ.get("WEB_CONCURRENCY", "1")))
     except ValueError:

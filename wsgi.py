@@ -1,4 +1,4 @@
-"""Production entry points for gunicorn (`make serve`): `wsgi:app` and `wsgi:provider`.
+"""Production entry points for granian (`make serve`, serve.py): `wsgi:app` and `wsgi:provider`.
 
 Behind a TLS-terminating reverse proxy, set TRUSTED_PROXY_HOPS=1 so the app sees the
 original scheme and host (https), and only from that many proxies: X-Forwarded-* headers

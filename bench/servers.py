@@ -17,7 +17,7 @@ import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 PEERS = Path(__file__).resolve().parent / "peers"
-GUNICORN_CONF = ROOT / "gunicorn.conf.py"
+GUNICORN_CONF = Path(__file__).resolve().parent / "gunicorn.conf.py"  # the benchmark's own
 
 
 def free_port():
@@ -100,7 +100,7 @@ class Server:
 
 
 def gunicorn(name, target, env, log_dir, workers=1, worker_class=None, threads=None, port=None, ready_path="/healthz"):
-    """`target` (module:app) under gunicorn with the app's gunicorn.conf.py; flags override it."""
+    """`target` (module:app) under gunicorn with bench/gunicorn.conf.py; flags override it."""
     port = port or free_port()
     command = [tool("gunicorn"), "-c", str(GUNICORN_CONF), "--workers", str(workers)]
     command += ["--worker-class", worker_class] if worker_class else []

@@ -1,5 +1,9 @@
 """Classroom exercises: one folder each, a starter to edit, a check that says what is still wrong.
 
+Each folder holds README.md, exercise.py (the starter), check.py and hints.md (the hint ladder).
+The reference solutions live apart, in solutions/, one file each, so an instructor can remove
+the folder before handing the exercises out: everything else works without it.
+
 This package is plain data and file paths. The exercises never import the app's own modules
 (they use only the stack's libraries), so a student can read each one on its own.
 """
@@ -12,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+SOLUTIONS = HERE / "solutions"
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,15 @@ class Exercise:
         """The folder relative to the project root, as the source viewer names it."""
         return f"exercises/{self.slug}"
 
+    @property
+    def hints_path(self):
+        return self.folder / "hints.md"
+
+    @property
+    def solution_path(self):
+        """exercises/solutions/01_jwt_role_required.py: present unless an instructor removed it."""
+        return SOLUTIONS / (self.slug.replace("-", "_") + ".py")
+
 
 # Graded from easy to hard; the numbers are what `make exercise N` takes.
 CATALOG = (
@@ -42,7 +56,7 @@ CATALOG = (
         "A role-required decorator for a JWT API",
         "JWT",
         "easy",
-        20,
+        15,
         "Answer 403 unless the token's role claim is the one the route needs.",
     ),
     Exercise(
@@ -51,7 +65,7 @@ CATALOG = (
         "Compute a PKCE S256 challenge",
         "OAuth",
         "easy",
-        20,
+        15,
         "Turn a code verifier into its S256 challenge, checked against RFC 7636's own example.",
     ),
     Exercise(
@@ -60,7 +74,7 @@ CATALOG = (
         "Fix a session-fixation bug",
         "Sessions",
         "easy",
-        25,
+        20,
         "Give the browser a new session id at login, so a planted id is worth nothing.",
     ),
     Exercise(
@@ -78,7 +92,7 @@ CATALOG = (
         "Add the state check to a naive OAuth client",
         "OAuth",
         "medium",
-        30,
+        25,
         "Bind each sign-in attempt to the browser that started it, and use it once.",
     ),
     Exercise(
@@ -87,7 +101,7 @@ CATALOG = (
         "Exact redirect_uri matching in a provider",
         "OAuth",
         "medium",
-        25,
+        15,
         "Compare redirect URIs as whole strings, and see why prefix matching leaks codes.",
     ),
     Exercise(
@@ -96,7 +110,7 @@ CATALOG = (
         "Revoke JWTs by jti",
         "JWT",
         "medium",
-        35,
+        25,
         "Log out for real: a blocklist of token ids whose entries expire with each token.",
     ),
     Exercise(
@@ -105,7 +119,7 @@ CATALOG = (
         "Key rotation by kid",
         "JWT",
         "hard",
-        35,
+        30,
         "Several signing keys live at once, chosen by kid; a retired key is refused.",
     ),
     Exercise(
@@ -114,7 +128,7 @@ CATALOG = (
         "Refresh-token rotation with reuse detection",
         "JWT",
         "hard",
-        40,
+        25,
         "Every refresh gives a new token; replaying an old one kills the whole family.",
     ),
     Exercise(
@@ -123,8 +137,45 @@ CATALOG = (
         "Verify an OpenID Connect id_token",
         "OAuth",
         "hard",
-        45,
+        40,
         "Signature with a pinned algorithm, then iss, aud, exp and nonce, in that order.",
+    ),
+    # From here on, a blank function, its contract in the docstring, and the check: no steps.
+    Exercise(
+        11,
+        "11-refresh-token-families",
+        "Refresh-token families, from a blank page",
+        "OAuth",
+        "hard",
+        60,
+        "A provider's refresh-token store: single use, one family per sign-in, a family dies on reuse.",
+    ),
+    Exercise(
+        12,
+        "12-pkce-verifier-check",
+        "The provider's PKCE verifier check",
+        "OAuth",
+        "hard",
+        40,
+        "At the token endpoint: S256 only, a well-formed verifier, a constant-time comparison.",
+    ),
+    Exercise(
+        13,
+        "13-redirect-uri-tricks",
+        "A redirect_uri matcher that survives URL tricks",
+        "OAuth",
+        "hard",
+        60,
+        "Exact matching, one allowed variation (a loopback port), and every lookalike a browser reads otherwise.",
+    ),
+    Exercise(
+        14,
+        "14-session-timeouts",
+        "A session store with idle and absolute timeouts",
+        "Sessions",
+        "hard",
+        45,
+        "Sessions that end after inactivity and after a fixed lifetime, on a clock the check controls.",
     ),
 )
 

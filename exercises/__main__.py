@@ -1,164 +1,95 @@
-"""Run one exercise's check and say, in plain words, what is still wrong.
+"""Check an exercise and say, in plain words, what is still wrong; or give its next hint.
 
-    python -m exercises              list the exercises
-    python -m exercises 1            check your exercises/01-.../exercise.py
-    python -m exercises 1 --solution check the reference solution (instructors)
-    python -m exercises 1 --starter  check the starter as shipped (everything still to do)
+    python -m exercises                   list the exercises (and how your last check went)
+    python -m exercises 1                 check your exercises/01-.../exercise.py
+    python -m exercises 1 --hint          the next hint, one at a time (again: the one after)
+    python -m exercises 1 --hints         the hints shown so far, again
+    python -m exercises 1 --solution      the reference solution, printed the second time you ask
+    python -m exercises 1 --starter       check the starter as shipped (everything still to do)
+    python -m exercises 1 --check-solution  check the reference solution (instructors)
 
-`make exercise 1` (or `make exercise N=1`) runs the second line.
+`make exercise 1` (or `make exercise N=1`) runs the second line, `make hint 1` (or
+`make exercise 1 HINT=1`) the third. Each check's result and the hints shown are remembered in
+instance/exercise-progress.json (exercises/progress.py).
 """
 
 import argparse
-import os
 import sys
-import tempfile
-import traceback
-from pathlib import Path
 
-import pytest
-
-from exercises import CATALOG, committed_starter, find
-from exercises.conftest import load_module
-
-
-class Collector:
-    """A pytest plugin that keeps each check's name, outcome and first line of complaint."""
-
-    def __init__(self):
-        self.results = []  # (check name, passed, message)
-
-    @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_makereport(self, item, call):
-        outcome = yield
-        report = outcome.get_result()
-        if report.when == "call" or (report.when == "setup" and report.failed):
-            message = explain(call.excinfo) if report.failed else ""
-            self.results.append((item.name, report.passed, message))
-
-
-def explain(excinfo):
-    """The student-facing sentence of a failure: the check's own message, else the exception."""
-    if excinfo is None:
-        return "the check did not complete"
-    error = excinfo.value
-    if isinstance(error, AssertionError) and error.args:
-        # pytest appends its own `assert ...` introspection after the check's message.
-        return str(error.args[0]).split("\nassert ")[0].strip()
-    if isinstance(error, pytest.fail.Exception):
-        return str(error)
-    if isinstance(error, NotImplementedError):
-        return f"not written yet ({error})."
-    if isinstance(error, SyntaxError):
-        return f"Python cannot read the file: {error.msg} (line {error.lineno})."
-    return f"the code raised {type(error).__name__}: {error}"
-
-
-def cannot_load(module):
-    """Why the file cannot be imported (with its line), or None if it imports fine."""
-    try:
-        load_module(module)
-    except SyntaxError as error:
-        return f"{error.msg} (line {error.lineno})."
-    except Exception as error:  # anything the student's module may raise while it loads
-        lines = [frame.lineno for frame in traceback.extract_tb(error.__traceback__) if frame.filename == str(module)]
-        where = f" (line {lines[-1]})" if lines else ""
-        return f"{type(error).__name__}: {error}{where}."
-    return None
-
-
-def readable(name):
-    """test_admin_gets_403 -> 'admin gets 403'."""
-    return name.removeprefix("test_").replace("_", " ")
+from exercises import CATALOG, find, progress, reveal
+from exercises.runner import print_results, run_checks
 
 
 def list_exercises():
     print("Classroom exercises (exercises/README.md). Check one with:  make exercise N\n")
+    results = progress.read()
     for exercise in CATALOG:
+        last = results.get(exercise.number)
+        status = f"  last check: {last['passed']} of {last['total']} pass" if last else ""
         print(
-            f"  {exercise.number:>2}  {exercise.title:<48} {exercise.mechanism:<9} "
-            f"{exercise.difficulty:<7} ~{exercise.minutes} min"
+            f"  {exercise.number:>2}  {exercise.title:<50} {exercise.mechanism:<9} "
+            f"{exercise.difficulty:<7} ~{exercise.minutes} min{status}"
         )
     return 0
 
 
-def check(number, which):
-    exercise = find(number)
-    if exercise is None:
-        print(f"There is no exercise {number}: pick one of 1 to {len(CATALOG)} (make exercises lists them).")
+def check(exercise, which):
+    """Check the student's file, the starter as shipped, or the reference solution."""
+    if which == "solution" and not exercise.solution_path.is_file():
+        print("The reference solutions are not in this copy (exercises/solutions/): your instructor has them.")
         return 2
-    ran = run_checks(exercise, which)
-    if ran is None:
-        return 1
-    return print_results(exercise, *ran)
+    module = {"exercise": exercise.folder / "exercise.py", "starter": "starter", "solution": exercise.solution_path}
+    shown = {
+        "exercise": f"{exercise.path}/exercise.py",
+        "starter": "the starter as shipped",
+        "solution": f"exercises/solutions/{exercise.solution_path.name}",
+    }[which]
+    print(f"Exercise {exercise.number}: {exercise.title}\nChecking {shown} ...\n")
+    results, problem = run_checks(exercise, module[which])
+    status = print_results(exercise, shown, results, problem)
+    if which == "exercise" and results:
+        remember(exercise, results, problem)
+    return status
 
 
-def run_checks(exercise, which):
-    """Run the exercise's check.py on one file: (pytest's exit code, results), or None if it cannot load."""
-    with tempfile.TemporaryDirectory() as scratch:
-        if which == "starter":
-            module = Path(scratch) / "exercise.py"
-            module.write_text(committed_starter(exercise))
-        else:
-            module = exercise.folder / f"{which}.py"
-        os.environ["EXERCISE_MODULE"] = str(module)
-        # The checks need no third-party pytest plugins; not loading them makes the check start faster.
-        os.environ.setdefault("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
-        collector = Collector()
-        shown = "the starter as shipped" if which == "starter" else f"{exercise.path}/{which}.py"
-        print(f"Exercise {exercise.number}: {exercise.title}\nChecking {shown} ...\n")
-        problem = cannot_load(module)
-        if problem:
-            print(f"Python cannot load {shown}, so no check could run:\n  {problem}")
-            return None
-        code = pytest.main(
-            [str(exercise.folder / "check.py"), "-q", "--no-header", "--tb=no", "-rN"],
-            plugins=[collector],
-        )
-    return code, collector.results
-
-
-def print_results(exercise, code, results):
-    """What passed, and what is still wrong grouped by reason; returns the exit status."""
-    passed = [name for name, ok, _ in results if ok]
-    failed = [(name, message) for name, ok, message in results if not ok]
-    total = len(results)
-    print()
-    if total == 0:
-        print(f"No check ran (pytest exit code {int(code)}): is the file there and readable?")
-        return 1
-    if not failed:
-        print(f"All {total} checks pass. Well done: read 'When you are done' in {exercise.path}/README.md.")
-        return 0
-    print(f"{len(passed)} of {total} checks pass; still wrong:")
-    # Checks that fail for the same reason are listed together, with the reason once.
-    reasons = {}
-    for name, message in failed:
-        reasons.setdefault(message, []).append(readable(name))
-    for message, names in reasons.items():
-        for name in names:
-            print(f"  x {name}")
-        print(f"      {message}")
-    print(
-        f"\nEdit {exercise.path}/exercise.py and run  make exercise {exercise.number}  again."
-        f" Stuck? The hints are in {exercise.path}/README.md."
-    )
-    return 1
+def remember(exercise, results, problem):
+    """Record this check in the progress file; a file we cannot write costs a line, not the check."""
+    passed = 0 if problem else sum(1 for _name, ok, _message in results if ok)
+    try:
+        progress.record_check(exercise.number, passed, len(results))
+    except OSError as error:
+        print(f"(Your progress was not saved: {error.strerror or error} at {progress.path()}.)")
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m exercises", description=__doc__.splitlines()[0])
-    parser.add_argument("number", nargs="?", type=int, help="the exercise to check (none: list them)")
-    which = parser.add_mutually_exclusive_group()
-    which.add_argument(
-        "--solution", action="store_const", const="solution", dest="which", help="check the reference solution"
-    )
-    which.add_argument(
-        "--starter", action="store_const", const="starter", dest="which", help="check the starter as shipped"
-    )
+    parser.add_argument("number", nargs="?", type=int, help="the exercise (none: list them)")
+    action = parser.add_mutually_exclusive_group()
+    for flag, help_text in (
+        ("--hint", "show the next hint of this exercise, one at a time"),
+        ("--hints", "show again the hints already shown"),
+        ("--solution", "print the reference solution (the second time you ask)"),
+        ("--starter", "check the starter as shipped"),
+        ("--check-solution", "check the reference solution (instructors)"),
+    ):
+        action.add_argument(flag, action="store_const", const=flag[2:], dest="action", help=help_text)
     args = parser.parse_args(argv)
     if args.number is None:
+        if args.action:
+            parser.error(f"--{args.action} needs an exercise number, for example: python -m exercises 1 --hint")
         return list_exercises()
-    return check(args.number, args.which or "exercise")
+    exercise = find(args.number)
+    if exercise is None:
+        print(f"There is no exercise {args.number}: pick one of 1 to {len(CATALOG)} (make exercises lists them).")
+        return 2
+    if args.action == "hint":
+        return reveal.next_hint(exercise)
+    if args.action == "hints":
+        return reveal.hints_so_far(exercise)
+    if args.action == "solution":
+        return reveal.solution(exercise)
+    which = {"starter": "starter", "check-solution": "solution"}.get(args.action, "exercise")
+    return check(exercise, which)
 
 
 if __name__ == "__main__":

@@ -32,13 +32,17 @@ def create_app(test_config=None):
 
     # The OAuth 2.0 / OpenID Connect wiring (oauth2.py: the grants of grants.py, the OpenID
     # Connect parts of identity.py), then its pages and endpoints.
-    from . import console, cors, flow_views, oauth2, views
+    from . import console, cors, flow_views, oauth2, views, wire_log
 
     oauth2.config_oauth(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(console.bp)
     # The device grant's endpoint and /device page, introspection, RP-Initiated Logout.
     flow_views.init_app(app)
+
+    # The browser's hops of a sign-in as seen here, redacted and bounded, handed to the client
+    # that redeemed the flow's code (wire_log.py): the app's wire panel shows both sides.
+    wire_log.init_app(app)
 
     # CORS only on what a browser-based public client calls, for the origins it registered (HDR-4).
     cors.init_app(app)

@@ -36,7 +36,7 @@ from authlib.oauth2.rfc8628 import (
 from authlib.oauth2.rfc8628 import DeviceCodeGrant as BaseDeviceCodeGrant
 from authlib.oidc.core.grants.code import OpenIDToken
 
-from .device_codes import DEVICE_CODE_LIFETIME, POLLING_INTERVAL, save_device_code, shown
+from .device_codes import DEVICE_CODE_LIFETIME, save_device_code, shown
 from .identity import LabOpenIDCode, issuer
 from .issued import DeviceCode, Grant
 from .models import CLIENT_AUTH_METHODS, User, db, new_token, secret_digest
@@ -65,7 +65,6 @@ def allowed_scope(client, requested):
 class LabDeviceAuthorizationEndpoint(DeviceAuthorizationEndpoint):
     CLIENT_AUTH_METHODS = CLIENT_AUTH_METHODS
     EXPIRES_IN = DEVICE_CODE_LIFETIME
-    INTERVAL = POLLING_INTERVAL
 
     def get_verification_uri(self):
         return verification_uri()
@@ -88,7 +87,7 @@ class LabDeviceAuthorizationEndpoint(DeviceAuthorizationEndpoint):
             "verification_uri": verification_uri(),
             "verification_uri_complete": add_params_to_uri(verification_uri(), [("user_code", code)]),
             "expires_in": self.EXPIRES_IN,
-            "interval": self.INTERVAL,
+            "interval": item.interval,
         }
         return 200, body, default_json_headers
 

@@ -16,6 +16,7 @@ import secrets
 import time
 
 from authlib.oauth2.rfc6749.errors import InvalidRequestError, OAuth2Error
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from .issued import DeviceCode, Grant
@@ -27,9 +28,9 @@ USER_CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ"
 USER_CODE_LENGTH = 8
 WELL_FORMED_USER_CODE = re.compile(f"[{USER_CODE_ALPHABET}]{{{USER_CODE_LENGTH}}}")
 
-# §3.2: how long the codes live, and how long the device waits between polls at first.
+# §3.2: how long the codes live. How long the device waits between polls at first is the
+# DEVICE_POLLING_INTERVAL setting (5 seconds, settings.py).
 DEVICE_CODE_LIFETIME = 600
-POLLING_INTERVAL = 5
 
 # How many authorizations one client may have waiting at once: the endpoint answers public
 # clients (anyone may call it as the TV), so this bounds what a flood can add to the database.
@@ -80,7 +81,7 @@ def save_device_code(client_id, scope, device_code):
             scope=scope,
             issued_at=now,
             expires_at=now + DEVICE_CODE_LIFETIME,
-            interval=POLLING_INTERVAL,
+            interval=current_app.config["DEVICE_POLLING_INTERVAL"],
         )
         db.session.add(item)
         try:

@@ -5,7 +5,8 @@ off. It makes the mistakes the real one is built to avoid (each marked FLAW belo
 attack can be sent to both:
 
 - redirect_uri is accepted when it merely starts with a registered client's origin;
-- PKCE is optional, and `plain` is accepted (and assumed when no method is named);
+- PKCE is optional, even for a public client (a phone app, which has no secret), and `plain`
+  is accepted (and assumed when no method is named);
 - codes are never marked used: the same code buys tokens again and again while it lives;
 - a helper hands out id_tokens issued to another application, as the attacker would obtain
   them by signing someone in to their own app.
@@ -15,9 +16,12 @@ here (the real sign-in page, behind its throttle) and the app's client registrat
 writes nothing of the real provider's. Its codes live in a store of its own, in memory
 (NaiveStore), and its id_tokens are signed with a key of its own under an issuer of its own:
 the real /token, /userinfo and /revoke never find what it issued, the real JWKS never lists
-its key, and so the app's OAuth client and the JWT lab refuse its id_tokens.
+its key (the twin's own /naive/jwks.json does), and so the app's OAuth client and the JWT lab
+refuse its id_tokens. Its one public client, the phone app, is a stand-in of its own too.
 """
 
+import base64
+import hashlib
 import hmac
 import threading
 import time
@@ -116,12 +120,39 @@ def origin(uri):
 # FLAW (AS-1): "any address on the client's site" is checked with startswith on the origin
 # string, so http://localhost:8000@attacker.localhost:8003/ (user info, then another host) passes.
 def naive_redirect_ok(client, redirect_uri):
-    return any(redirect_uri.startswith(origin(uri)) for uri in client.redirect_uris)
+    registered = client.redirect_uris
+    return redirect_uri in registered or any(redirect_uri.startswith(origin(uri)) for uri in registered)
 
 
-# LAB-3: the twin serves one client, the app's own registration, read and never written. The
-# clients people register in the console never meet its prefix matching.
+# The notes app on a phone: a PUBLIC client (RFC 8252), which has no secret to keep, so the
+# only proof that the app redeeming a code is the app that asked for it is PKCE. Its redirect
+# URI is a private-use scheme (RFC 8252 §7.1), and any other app on the phone may register the
+# same scheme and be handed the redirect, code and all. LAB-3: a stand-in of the twin's own,
+# made here and never added to the real provider's tables; the app's naive twin knows its id.
+MOBILE_CLIENT_ID = "authlab-notes-mobile"
+MOBILE_REDIRECT_URI = "com.authlab.notes:/oauth2redirect"
+
+
+def mobile_client():
+    client = Client(client_id=MOBILE_CLIENT_ID, client_id_issued_at=0)
+    client.set_client_metadata(
+        {
+            "client_name": "Lab Notes (a phone app)",
+            "redirect_uris": [MOBILE_REDIRECT_URI],
+            "grant_types": ["authorization_code"],
+            "response_types": ["code"],
+            "scope": "openid profile",
+            "token_endpoint_auth_method": "none",  # nosec B105: public, no secret
+        }
+    )
+    return client
+
+
+# LAB-3: the twin serves the app's own registration, read and never written, and its phone
+# app. The clients people register in the console never meet its prefix matching.
 def find_client(client_id):
+    if client_id == MOBILE_CLIENT_ID:
+        return mobile_client()
     if client_id != current_app.config["BUILTIN_CLIENT_ID"]:
         return None
     return db.session.execute(db.select(Client).filter_by(client_id=client_id)).scalar_one_or_none()
@@ -177,6 +208,9 @@ def authenticated_client():
     else:
         client_id, secret = request.form.get("client_id"), request.form.get("client_secret")
     client = find_client(client_id or "")
+    # A public client has no secret (RFC 6749 §2.1): it names itself, and that is all.
+    if client is not None and client.is_public() and not secret:
+        return client
     if client is None or not client.check_client_secret(secret or ""):
         abort(401, "Client authentication failed.")
     return client
@@ -192,11 +226,14 @@ def authenticated_client():
 def token():
     """The naive token endpoint: a code is good for as long as it lives, any number of times."""
     client = authenticated_client()
-    item = store().find(request.form.get("code", ""))
+    code = request.form.get("code", "")
+    item = store().find(code)
     # FLAW (AS-3): not bound to the client's redirect URI, never marked used.
     if item is None or item.client_id != client.client_id:
         return jsonify(error="invalid_grant"), 400
     # FLAW (AS-2): PKCE is checked only if the authorization request used it, plain included.
+    # A public client that sent no challenge redeems its code with nothing at all: whoever
+    # caught the redirect (another app on the phone) gets the tokens.
     if item.challenge:
         verifier = request.form.get("code_verifier", "")
         if item.method == "plain":
@@ -212,8 +249,15 @@ def token():
     # looks tokens up in the real table, where this one never is.
     body = {"access_token": new_token(), "token_type": "Bearer", "expires_in": 600, "scope": item.scope}  # nosec B105
     if "openid" in item.scope.split():
-        body["id_token"] = id_token(user_info(user, item.scope), client.client_id, item.nonce)
+        claims = {**user_info(user, item.scope), "c_hash": code_hash(code)}
+        body["id_token"] = id_token(claims, client.client_id, item.nonce)
     return jsonify(body)
+
+
+# OIDC Core §3.3.2.11: c_hash, the left half of the code's SHA-256, base64url: which code
+# bought this id_token. The app's challenges read it to tell the victim's code from another.
+def code_hash(code):
+    return base64.urlsafe_b64encode(hashlib.sha256(code.encode()).digest()[:16]).rstrip(b"=").decode()
 
 
 def naive_issuer():
@@ -229,6 +273,13 @@ def id_token(claims, audience, nonce):
         claims["nonce"] = nonce
     key = store().signing_key()
     return jwt.encode({"alg": SIGNING_ALG, "kid": key.kid, "typ": "JWT"}, claims, key, algorithms=[SIGNING_ALG])
+
+
+# The twin's own public key, where a backend that trusts the twin can find it: the notes app's
+# backend (vulnerable/naive_oauth.py) verifies its id_tokens with it. Never in the real JWKS.
+@bp.get("/jwks.json")
+def jwks():
+    return jsonify(keys=[store().signing_key().as_dict(private=False)])
 
 
 # The people the attacker's own app has signed in: the twin's stand-ins. LAB-3: this helper

@@ -73,6 +73,9 @@ DEFAULTS = {
     # gets nowhere.
     "DEVICE_CODE_FAILURES_PER_ACCOUNT": "5 per minute",
     "DEVICE_CODE_FAILURES_PER_ADDRESS": "30 per minute",
+    # RFC 8628 §3.2: the seconds a device waits between polls at first; each slow_down adds 5
+    # for good (§3.5, device.py). The live servers of the tests set 2 (tests/conftest.py).
+    "DEVICE_POLLING_INTERVAL": 5,
     # The deliberately naive twin of this provider (provider/naive_provider.py) exists for the
     # attack bench only; production never routes it.
     "ENABLE_ATTACK_DEMOS": True,

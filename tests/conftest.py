@@ -11,12 +11,20 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
+from argon2 import PasswordHasher
 from hypothesis import HealthCheck, settings
 from werkzeug.datastructures import EnvironHeaders, Headers
 from werkzeug.serving import make_server
 
 # Plain http on loopback, as in `make run` (the production config refuses this setting).
 os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
+# Speed only: every test's databases live under its tmp_path, and SQLite waits for the disk at
+# each commit (about 6 ms here, dozens of commits a test). On Linux's RAM disk it does not.
+# pytest still numbers, locks and rotates its folders there; a TMPDIR or PYTEST_DEBUG_TEMPROOT
+# the developer chose wins, and --basetemp too.
+RAM_DISK = "/dev/shm"  # noqa: S108 (pytest makes its own pytest-of-<user> folder there, 0700)
+if not (os.environ.get("TMPDIR") or os.environ.get("PYTEST_DEBUG_TEMPROOT")) and os.access(RAM_DISK, os.W_OK):
+    os.environ["PYTEST_DEBUG_TEMPROOT"] = RAM_DISK
 # Keep a developer's .env or shell settings out of the tests.
 for _name in ("APP_ENV", "REDIS_URL", "SESSION_TYPE", "DATABASE_URL", "APP_INSTANCE_PATH"):
     os.environ.pop(_name, None)
@@ -28,12 +36,48 @@ settings.register_profile(
 settings.register_profile("fuzz", max_examples=10_000, deadline=None, suppress_health_check=list(HealthCheck))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
+import models  # noqa: E402
+import passwords  # noqa: E402
+import provider.models  # noqa: E402
+import provider.seed  # noqa: E402
 from app import create_app  # noqa: E402
 from models import DEMO_ACCOUNTS  # noqa: E402
 from provider import create_app as create_provider  # noqa: E402
 
 # The contract's demo accounts, username -> password.
 PASSWORDS = {username: password for username, password, _role in DEMO_ACCOUNTS}
+
+
+# --- Argon2id at test strength (speed only) -----------------------------------------------
+# Production hashes with OWASP's parameters (passwords.py, provider/models.py), about 70 ms a
+# sign-in on purpose (PW-1); the suite signs in thousands of times. In the test process the
+# app and the provider run the same Argon2id with the smallest cost argon2 accepts: every hash
+# is still a real Argon2id hash, verified the same way, an unknown user still costs one
+# verification. The tests that read production's parameters in a stored hash take the
+# `production_argon2` fixture. What the tests start as a process of its own (make run, make
+# serve, the notebooks, the exercises' checks) hashes at production's cost.
+PRODUCTION_ARGON2 = passwords.hasher
+TEST_ARGON2 = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+def use_argon2(hasher):
+    """Hash and verify with `hasher` in the app and the provider, from now on."""
+    passwords.hasher = provider.models.hasher = provider.seed.hasher = hasher
+    passwords.DUMMY_HASH = hasher.hash("no such user: this hash only burns the same time")
+    provider.models.DUMMY_HASH = hasher.hash("nobody has this password")
+    models.demo_hash.cache_clear()  # the demo accounts' hashes, made once per process
+
+
+use_argon2(TEST_ARGON2)
+
+
+@pytest.fixture
+def production_argon2():
+    """Production's Argon2id parameters for one test (request it before `app`)."""
+    use_argon2(PRODUCTION_ARGON2)
+    yield PRODUCTION_ARGON2
+    use_argon2(TEST_ARGON2)
+
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CLIENT_ID = "authlab-app"
@@ -177,6 +221,13 @@ class LiveServers:
     attacker_fallback_url: str | None = None
 
 
+# The live provider asks a device to wait 2 s between polls, not RFC 8628's customary 5: the
+# browser tests watch the device lab poll, and slow_down still adds 5 s (device.SLOW_DOWN_STEP).
+# Not 1 s: the app lets a page poll once a second (blueprints/oauth/device.POLL_FLOOR), and
+# "Poll too fast" must come after that floor and before the provider's interval.
+LIVE_DEVICE_POLLING_INTERVAL = 2
+
+
 def start_live_servers(base, **app_overrides):
     """The four origins of the contract, on free ports, with the contract's host names.
 
@@ -191,7 +242,9 @@ def start_live_servers(base, **app_overrides):
     apps = {
         "app": create_app(app_config(instance, **urls, **app_overrides)),
         "replica": create_app(app_config(instance, **urls, INSTANCE_NAME="replica", **app_overrides)),
-        "provider": create_provider(provider_config(base / "provider-instance", **urls)),
+        "provider": create_provider(
+            provider_config(base / "provider-instance", **urls, DEVICE_POLLING_INTERVAL=LIVE_DEVICE_POLLING_INTERVAL)
+        ),
         "attacker": create_attacker({**urls, "EXPLOIT_FOLDER": str(base / "attacker-exploits")}),
     }
     received = {name: Received(app) for name, app in apps.items()}

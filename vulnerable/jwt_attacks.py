@@ -129,7 +129,7 @@ def forge_weak_secret(brought):
 
 @forger("kid-trick")
 def forge_kid_trick(brought):
-    # A kid no key has (or a path like ../../dev/null): a naive lookup gives an empty key.
+    # A kid that climbs out of the naive key folder to /dev/null: its empty content is the key.
     header = {"alg": "HS256", "typ": "JWT", "kid": "../../../../dev/null"}
     return encode(header, as_admin(brought.naive[1]), b""), encode(header, as_admin(brought.real[1]), b""), {}
 
@@ -184,7 +184,8 @@ EXPLAIN = {
     "binds each key to one algorithm (rotate to RS256 to see that refusal; in HS256 mode the forged "
     "signature simply fails).",
     "weak-secret": "A dictionary word falls to a word list in milliseconds; 256 random bits do not fall at all.",
-    "kid-trick": "An unknown kid gave the naive verifier an empty key; the real one refuses any kid it does not hold.",
+    "kid-trick": "A kid that climbs out of the key folder (../ to /dev/null) gave the naive verifier an empty key; "
+    "the real one refuses any kid it does not hold.",
     "jwk-header": "The attacker's own key rode in the header; the real verifier never uses or fetches a key the "
     "token offers (jwk, jku, x5u, x5c).",
     "expired": "The naive verifier never reads exp; the real one refuses a token one second late.",

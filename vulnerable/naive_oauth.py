@@ -3,7 +3,8 @@
 The article's OAuth example, completed the way tutorials often complete it: no `state`, no
 PKCE, an id_token read without checking its signature, audience or nonce, and a `next`
 parameter followed wherever it points. Each FLAW below has its fix in blueprints/oauth/.
-It talks to the naive twin of the provider (provider/naive_provider.py). The attack bench
+It talks to the naive twin of the provider (provider/naive_provider.py), and plays the backend
+of that twin's phone app too (mobile_signin). The attack bench
 (vulnerable/oauth_bench.py, its own blueprint) sends the same attacks to this twin and to the
 real client; the twin imports nothing of it.
 
@@ -18,8 +19,13 @@ from urllib.parse import urlencode
 
 import requests
 from flask import Blueprint, current_app, jsonify, redirect, request, session, url_for
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
 
+from blueprints.challenges.detect import reached
 from blueprints.oauth.providers import builtin_client
+from bodies import json_object
 
 bp = Blueprint("naive_oauth", __name__, url_prefix="/vulnerable/oauth")
 
@@ -94,8 +100,50 @@ def callback():
     identity = {"name": str(claims.get("preferred_username") or claims.get("sub")), "sub": str(claims.get("sub"))}
     next_url = naive_state().get("next")
     save_naive_state(identity={**identity, "provider": "naive twin"}, next=None)
+    reached("naive_oauth.callback", code=code, identity=identity)  # the challenges watch
     # FLAW (OC-5): wherever `next` said, even another site.
     return redirect(next_url or url_for("oauth_bench.bench", _anchor="naive-whoami"))
+
+
+# The backend of the naive provider's phone app, the notes app (a public client: no secret).
+# The app sends it the id_token it got, and the backend signs its user in. It checks what a
+# backend should: the naive provider's signature (its own JWKS), issuer, audience, expiry. A
+# token bought with a stolen code is genuine, so it passes: the flaw is upstream, where the
+# naive provider let that code be redeemed without the PKCE proof only the phone app that
+# asked for it could give (provider/naive_provider.py, token). LAB-3: the sign-in is this
+# twin's own (NAIVE_STATE); the real client never fetches the naive provider's keys.
+MOBILE_CLIENT_ID = "authlab-notes-mobile"  # the naive provider's phone app, as it registered it
+ID_TOKEN_LIMIT = 8000
+
+
+def verified_by_the_naive_provider(id_token):
+    """The id_token's claims, once the naive provider's key, issuer, audience and expiry hold."""
+    keys = requests.get(f"{naive_provider()}/jwks.json", timeout=5).json()
+    token = jwt.decode(id_token, KeySet.import_key_set(keys), algorithms=["RS256"])
+    jwt.JWTClaimsRegistry(
+        iss={"essential": True, "value": naive_provider()},
+        aud={"essential": True, "value": MOBILE_CLIENT_ID},
+        exp={"essential": True},
+    ).validate(token.claims)
+    return token.claims
+
+
+@bp.post("/mobile/signin")
+def mobile_signin():
+    """The notes app's backend: an id_token of the naive provider's, for the notes app, signs you in."""
+    id_token = json_object().get("id_token")
+    if not isinstance(id_token, str) or not 0 < len(id_token) <= ID_TOKEN_LIMIT:
+        return jsonify(error='Send the notes app\'s id_token as the app does: JSON {"id_token": "..."}.'), 400
+    try:
+        claims = verified_by_the_naive_provider(id_token)
+    except requests.RequestException:
+        return jsonify(error="The naive provider's keys could not be fetched: is it running?"), 502
+    except (JoseError, ValueError, KeyError, TypeError, AttributeError) as refused:
+        return jsonify(error=f"The notes app's backend refused this id_token: {refused}"), 400
+    identity = {"name": str(claims.get("preferred_username") or claims.get("sub")), "sub": str(claims.get("sub"))}
+    save_naive_state(identity={**identity, "provider": "naive twin (the notes app)"})
+    reached("naive_oauth.mobile_signin", claims=claims)  # the challenges watch
+    return jsonify(message="The notes app's backend signed you in as:", user=identity["name"])
 
 
 @bp.get("/protected")

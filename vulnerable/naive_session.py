@@ -39,12 +39,20 @@ KEEP_SESSIONS = 1000
 class NaiveSession(db.Model):
     """A session record whose id is a counter, or whatever the visitor brought."""
 
-    __tablename__ = "naive_sessions"
+    # A table of its own name since the challenges (issue 14): `naive_sessions`, the earlier
+    # table without the two columns below, is dropped at start (models.RETIRED_TABLES).
+    __tablename__ = "naive_session_records"
 
     seq: Mapped[int] = mapped_column(primary_key=True)
     sid: Mapped[str | None] = mapped_column(String(100), unique=True)
     username: Mapped[str | None] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(String(200))
+    # True when the id came in a link (`?sid=`) and was adopted, never issued: the mark of a
+    # fixation, which the session-fixation challenge looks for.
+    planted: Mapped[bool] = mapped_column(default=False)
+    # The `Origin` of the request that last wrote the note: the twin records it and never
+    # looks at it, where the real app refuses another site's (security.check_cross_site_request).
+    note_origin: Mapped[str | None] = mapped_column(String(200))
 
 
 def find(sid):
@@ -55,7 +63,7 @@ def adopt(sid):
     """FLAW: an id the server never issued becomes a session (SES-1 done wrong)."""
     record = find(sid)
     if record is None:
-        record = NaiveSession(sid=sid)
+        record = NaiveSession(sid=sid, planted=True)
         db.session.add(record)
         forget_the_oldest()
         db.session.commit()
@@ -144,6 +152,7 @@ def note():
         result = f"Refused: no signed-in {cookie} cookie arrived with this request (a Lax cookie stays home)."
         return render_template("vulnerable/naive_session.html", record=record, result=result, refused=True), 401
     record.note = request.form.get("note", "")[:200]
+    record.note_origin = request.headers.get("Origin", "")[:200] or None
     db.session.commit()
     result = f"The forged request worked. Note saved for {record.username}, trusting the {cookie} cookie alone"
     result += f": {record.note}"

@@ -21,6 +21,7 @@ from blueprints.oauth.id_token import check_id_token
 
 from .naive_oauth import read_id_token
 from .oauth_browser import (
+    CLIENT_HOOKS,
     Browser,
     app_url,
     genuine_id_token,
@@ -127,7 +128,9 @@ def run_code_replay():
     first = redeem(provider_url("/token"), answer["code"], redirect_uri, verifier)
     second = redeem(provider_url("/token"), answer["code"], redirect_uri, verifier)
     access = first.json().get("access_token", "") if first.ok else ""
-    after = requests.get(provider_url("/userinfo"), headers={"Authorization": f"Bearer {access}"}, timeout=10)
+    after = requests.get(
+        provider_url("/userinfo"), headers={"Authorization": f"Bearer {access}"}, timeout=10, hooks=CLIENT_HOOKS
+    )
     real = outcome(
         second.ok,
         f"First exchange: {first.status_code}. Second exchange: {second.status_code} {second.json().get('error')}.",
@@ -178,9 +181,9 @@ def forged_tokens():
     """id_tokens that claim to be alice's, none of which this app should accept."""
     # The naive provider signs with a key of its own (LAB-3), which the real provider never
     # publishes: the real client cannot even find the key such a token names.
-    foreign = requests.get(provider_url("/naive/id-token-for-another-app?username=alice"), timeout=10).json()[
-        "id_token"
-    ]
+    foreign = requests.get(
+        provider_url("/naive/id-token-for-another-app?username=alice"), timeout=10, hooks=CLIENT_HOOKS
+    ).json()["id_token"]
     header, payload, signature = foreign.split(".")
     unsigned = f"{b64_json({'alg': 'none'})}.{payload}."
     tampered = f"{header}.{b64_json({**unb64_json(payload), 'aud': ['authlab-app']})}.{signature}"
@@ -201,6 +204,26 @@ def forged_tokens():
     return forged
 
 
+# What an id_token check raised, in words. joserfc's errors carry a code and a description,
+# and the description may be empty ("bad_signature: "): the code alone, said plainly, is the reason.
+ERROR_WORDS = {
+    "bad_signature": "the signature does not verify with the key the header names",
+    "invalid_key_id": "no key with this kid in the provider's JWKS",
+    "missing_key": "no key in the provider's JWKS verifies it",
+    "unsupported_algorithm": "its algorithm is not one this client accepts",
+}
+
+
+def refusal_words(exc):
+    """Why the real client refused an id_token, never an empty detail."""
+    if isinstance(exc, JoseError):
+        code = str(getattr(exc, "error", "") or "")
+        description = str(getattr(exc, "description", "") or "").strip()
+        words = description or ERROR_WORDS.get(code) or code.replace("_", " ") or "refused"
+        return f"{type(exc).__name__}: {words}"
+    return f"{type(exc).__name__}: {str(exc).strip() or 'refused'}"
+
+
 def run_id_token():
     naive_lines, real_lines, naive_fell, real_fell = [], [], False, False
     client = remote("builtin")
@@ -215,7 +238,7 @@ def run_id_token():
             real_fell = True
             real_lines.append(f"{label}: accepted!")
         except (JoseError, ValueError) as exc:
-            real_lines.append(f"{label}: refused ({type(exc).__name__}: {exc}).")
+            real_lines.append(f"{label}: refused ({refusal_words(exc)}).")
     return {"naive": outcome(naive_fell, *naive_lines), "real": outcome(real_fell, *real_lines)}
 
 

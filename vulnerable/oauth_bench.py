@@ -15,6 +15,7 @@ from flask import Blueprint, current_app, redirect, render_template, session, ur
 from blueprints.oauth.client import remote
 from errors import error_response
 
+from . import oauth_wire
 from .naive_oauth import naive_identity
 from .oauth_attacks import RUNNERS, attacker_redirect
 from .oauth_browser import stolen_naive_callback, stolen_real_callback
@@ -79,12 +80,21 @@ def run(attack):
     if attack not in RUNNERS or remote("builtin") is None:
         return redirect(url_for("oauth_bench.bench"))
     results = session.get(BENCH_RESULTS, {})
+    # Every exchange of the run is recorded for the result's wire panel (oauth_wire.py).
+    oauth_wire.start()
     try:
-        results[attack] = RUNNERS[attack]()
+        result = RUNNERS[attack]()
     except (KeyError, ValueError) as exc:
         # The scripted browser did not get what a working provider answers (a provider reset
         # mid-run, a demo password changed): a 502 that says so, not a crash.
         return error_response(502, "The bench could not run", f"The provider's answer was not usable ({exc!r}).")
+    finally:
+        exchanges = oauth_wire.take()
+    # Only the last run keeps its exchanges: each run's are tens of kilobytes, and the session
+    # that holds them is read on every request this browser makes.
+    for earlier in results.values():
+        earlier.pop("wire", None)
+    results[attack] = {**result, "wire": exchanges}
     session[BENCH_RESULTS] = results
     return redirect(url_for("oauth_bench.bench", _anchor=attack))
 

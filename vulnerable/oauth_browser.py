@@ -19,6 +19,8 @@ from flask import current_app
 
 from blueprints.oauth import providers
 
+from . import oauth_wire
+
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 PASSWORDS = {"alice": "wonderland", "bob": "thebuilder"}
 
@@ -28,6 +30,7 @@ class Browser:
 
     def __init__(self):
         self.http = requests.Session()
+        self.http.hooks["response"].append(oauth_wire.recorder(oauth_wire.BROWSER))  # the bench's wire panel
 
     def get(self, url):
         return self.http.get(url, allow_redirects=False, timeout=10)
@@ -95,6 +98,8 @@ def stolen_real_callback(username="alice", victim=None, **login_params):
 
 # ### As a client would: PKCE, a code from the real provider, a code redeemed
 
+CLIENT_HOOKS = {"response": oauth_wire.recorder(oauth_wire.CLIENT)}  # the bench's wire panel
+
 
 def s256(verifier):
     return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
@@ -105,7 +110,7 @@ def redeem(endpoint, code, redirect_uri, verifier=None):
     data = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
     if verifier:
         data["code_verifier"] = verifier
-    return requests.post(endpoint, data=data, auth=(client_id, secret), timeout=10)
+    return requests.post(endpoint, data=data, auth=(client_id, secret), timeout=10, hooks=CLIENT_HOOKS)
 
 
 def real_code(username="alice", **overrides):
@@ -143,5 +148,6 @@ def genuine_id_token():
             data={"token": tokens["refresh_token"], "token_type_hint": "refresh_token"},
             auth=(client_id, secret),
             timeout=10,
+            hooks=CLIENT_HOOKS,
         )
     return tokens.get("id_token")

@@ -6,7 +6,10 @@ records the request as it arrived and the response as it left (after Flask has s
 and set its cookie), stores the record under a random id and answers with `X-Wire-Id`. The id
 is a 256-bit capability: only the browser that made the request learns it; records expire.
 Server-to-server hops (the OAuth back channel, the scale-out relay) are recorded with
-`exchange_from_requests`, through the same redaction and the same bounds.
+`exchange_from_requests`, through the same redaction and the same bounds. A top-level
+navigation cannot send that header, so a view may ask for its own exchange to be recorded
+(`ask_to_record`: the OAuth dance's login and callback); and a record another party made of
+its side (the provider's wire log) is shown through the same path (`exchange_from_party`).
 
 Anyone can ask for a capture, signed in or not, so the panel is attack surface twice over:
 LAB-2 (a record never holds a secret in full: `redacted`) and LAB-1 (records are bounded and
@@ -18,17 +21,29 @@ capture is throttled, nobody fills the disk: `bounded` and `save`).
     exchange.py  one exchange as recorded: redacted, then bounded
     store.py     WireRecord, the bounds, and saving a record within them (LAB-1)
     capture.py   the middleware that records a browser's exchange (HDR-7: never breaks it)
-    relay.py     server-to-server hops: the OAuth back channel, the scale-out relay
+    relay.py     server-to-server hops: the OAuth back channel, the scale-out relay; and
+                 another party's record of its own side
 """
 
 from flask import Blueprint, abort, jsonify
 
-from .capture import WireCapture
+from .capture import WireCapture, ask_to_record
 from .redact import MASKED, first_characters, shortened
-from .relay import exchange_from_requests, forward
+from .relay import exchange_from_party, exchange_from_requests, forward
 from .store import WireRecord, load
 
-__all__ = ["MASKED", "WireCapture", "WireRecord", "exchange_from_requests", "first_characters", "forward", "shortened"]
+__all__ = [
+    "MASKED",
+    "WireCapture",
+    "WireRecord",
+    "ask_to_record",
+    "exchange_from_party",
+    "exchange_from_requests",
+    "first_characters",
+    "forward",
+    "load",
+    "shortened",
+]
 
 bp = Blueprint("wire", __name__, url_prefix="/wire")
 

@@ -47,6 +47,25 @@ def exchange_from_requests(response, hop="server to server"):
         }
 
 
+def exchange_from_party(record, hop):
+    """A record another party made of its own side (the provider's wire log), as shown here.
+
+    The other party's redaction is trusted for nothing: its record goes through this app's
+    one redaction path and bounds (wire/exchange.py) as if it had been captured here. A record
+    of any other shape is shown as unreadable, never passed on.
+    """
+    try:
+        request, response = record["request"], record["response"]
+        sides = [
+            Message([(str(name), str(value)) for name, value in side["headers"]], str(side["body"]).encode())
+            for side in (request, response)
+        ]
+        return bounded(hop, str(request["method"]), str(request["url"]), str(response["status"]), *sides)
+    except (AttributeError, KeyError, TypeError, ValueError):
+        empty = {"headers": [], "body": "(the other party sent a record this app cannot read: not shown)"}
+        return {"hop": hop, "request": {"method": "?", "url": "", **empty}, "response": {"status": "?", **empty}}
+
+
 def forward(method, url, cookies=None, **kwargs):
     """One hop to an instance, carrying the browser's cookies and User-Agent; (status, record).
 

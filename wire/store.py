@@ -121,8 +121,12 @@ def refusal(client, size, now):
     return None
 
 
-def save(record, client):
-    """Store a record if the bounds allow: ("X-Wire-Id", id) or ("X-Wire-Skipped", reason)."""
+def save(record, client, record_id=None):
+    """Store a record if the bounds allow: ("X-Wire-Id", id) or ("X-Wire-Skipped", reason).
+
+    `record_id`: the id the app reserved for this exchange before it was answered (capture.py,
+    ask_to_record), else a new one.
+    """
     data = json.dumps(record)
     if len(data) > MAX_RECORD_BYTES:
         return ("X-Wire-Skipped", "too-large")  # the pieces' bounds should make this impossible
@@ -135,13 +139,18 @@ def save(record, client):
         if reason is not None:
             db.session.rollback()
             return ("X-Wire-Skipped", reason)
-        record_id = secrets.token_urlsafe(32)
+        record_id = record_id or new_id()
         db.session.add(WireRecord(id=record_id, client=client, created_at=now, size=len(data), data=data))
         db.session.commit()
     except OperationalError:
         db.session.rollback()
         return ("X-Wire-Skipped", "store-unavailable")
     return ("X-Wire-Id", record_id)
+
+
+def new_id():
+    """A record's id: 256 random bits, the capability that reads it (wire/__init__.py)."""
+    return secrets.token_urlsafe(32)
 
 
 def load(record_id):

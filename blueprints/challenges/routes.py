@@ -7,7 +7,7 @@ with a redirect back to the challenge's page (post/redirect/get: reloading asks 
 
 import re
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 
 from . import detect, players, progress, victim
@@ -52,7 +52,7 @@ def progress_page():
     from exercises.progress import read as exercise_results
 
     player = players.current_or_new()
-    results = exercise_results()
+    results = exercise_results(current_app.instance_path)
     return render_template(
         "challenges/progress.html",
         groups=by_lab(),

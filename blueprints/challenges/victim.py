@@ -17,11 +17,13 @@ the LAN or the internet through the victim. One visit at a time, each bounded in
 
 import contextlib
 import json
+import queue
 import secrets
 import shutil
 import threading
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
@@ -34,7 +36,7 @@ from .models import VictimVisit
 
 ORIGIN_SETTINGS = ("APP_URL", "PROVIDER_URL", "REPLICA_URL", "ATTACKER_URL")
 LINK_LIMIT = 2000
-VISIT_SECONDS = 8  # the link's page gets this long to do its work
+VISIT_SECONDS = 15  # each step of a visit gets this long (a class machine under load is slow)
 KEEP_VISITS = 200
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-sync"]
 BUSY = threading.Lock()
@@ -116,6 +118,17 @@ def origins(config):
     return {config[name].rstrip("/") for name in ORIGIN_SETTINGS if config.get(name)}
 
 
+# LAB-1, for redirects: Playwright's route sees only the first request of a redirect chain, so a
+# naive `next` or a lax redirect_uri (a 302 to anywhere) would take the victim's browser past
+# lab_only to the LAN. Every request, redirected or not, goes to a proxy that does not exist,
+# except those to the lab's own host:port pairs (`<-loopback>`: loopback is not exempt by itself).
+DEAD_PROXY = "http://127.0.0.1:9"
+
+
+def fence(allowed):
+    return {"server": DEAD_PROXY, "bypass": ",".join(["<-loopback>"] + sorted(urlsplit(o).netloc for o in allowed))}
+
+
 def origin_of(url):
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
@@ -145,25 +158,107 @@ def check_link(scenario, link, config):
 
 
 def find_browser(config):
-    """The Chromium to drive: VICTIM_BROWSER, else one on the PATH, else Playwright's own (None)."""
-    for candidate in (config.get("VICTIM_BROWSER"), "chromium", "chromium-browser", "google-chrome"):
-        if candidate and (found := shutil.which(candidate)):
-            return found
-    return None
+    """The Chromium to drive: VICTIM_BROWSER as set, else one on the PATH, else Playwright's own (None)."""
+    if config.get("VICTIM_BROWSER"):
+        return config["VICTIM_BROWSER"]
+    return next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
+
+
+class BrowserThread:
+    """One thread that owns Playwright and a Chromium, kept between visits (launching is the slow part).
+
+    Playwright's sync API belongs to the thread that started it, and each request runs in a
+    thread of its own, so the visits are handed to this one. Each visit still gets a fresh
+    browser profile (a new context): no cookie of one visit reaches the next. After IDLE
+    seconds without a visit the browser is closed, and started again by the next one.
+    """
+
+    IDLE = 300
+
+    def __init__(self):
+        self.jobs = queue.Queue()
+        self.lock = threading.Lock()
+        self.thread = None
+
+    def run(self, executable, job, timeout):
+        """Run job(browser) in the browser thread; its result, or its exception, here."""
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self.loop, name="victim-browser", daemon=True)
+                self.thread.start()
+        done = Future()
+        self.jobs.put((executable, job, done))
+        return done.result(timeout=timeout)
+
+    def loop(self):
+        from playwright.sync_api import sync_playwright
+
+        playwright, browsers = None, {}
+        try:
+            while True:
+                try:
+                    executable, job, done = self.jobs.get(timeout=self.IDLE)
+                except queue.Empty:
+                    return
+                try:
+                    if playwright is None:
+                        playwright = sync_playwright().start()
+                    browser = browsers.get(executable)
+                    if browser is None or not browser.is_connected():
+                        browser = browsers[executable] = playwright.chromium.launch(
+                            executable_path=executable, args=CHROMIUM_ARGS
+                        )
+                except BaseException as exc:  # noqa: BLE001  (handed to the request that asked)
+                    done.set_exception(BrowserMissing(str(exc)))
+                    continue
+                try:
+                    done.set_result(job(browser))
+                except BaseException as exc:  # noqa: BLE001  (handed to the request that asked)
+                    done.set_exception(exc)
+        finally:
+            for browser in browsers.values():
+                with contextlib.suppress(Exception):
+                    browser.close()
+            if playwright is not None:
+                with contextlib.suppress(Exception):
+                    playwright.stop()
+
+
+class BrowserMissing(Exception):
+    """No Chromium could be started for the victim."""
+
+
+BROWSER = BrowserThread()
 
 
 def visit(player, challenge, link):
     """Run one visit of the victim for `challenge`; the VictimVisit row, hops and outcome recorded."""
+    from playwright.sync_api import Error
+
     scenario = challenge.victim
-    config = current_app.config
-    link = check_link(scenario, link, config)
+    app = current_app._get_current_object()
+    link = check_link(scenario, link, app.config)
     if not BUSY.acquire(blocking=False):
         raise VisitRefused("The victim is reading another link: try again in a few seconds.", status=429)
     try:
         row = VictimVisit(id=secrets.token_hex(16), player=player, challenge=challenge.id, url=link)
         db.session.add(row)
         db.session.commit()
-        evidence = drive(scenario, link, config, row)
+        row_id = row.id  # read here: the browser thread has no business with this thread's objects
+        try:
+            evidence = BROWSER.run(
+                find_browser(app.config), lambda browser: drive(app, browser, scenario, link, row_id), VISIT_SECONDS * 6
+            )
+        except BrowserMissing as exc:
+            row.outcome = f"The victim's browser could not start: {str(exc).splitlines()[0][:200]}"
+            db.session.commit()
+            raise VisitRefused(row.outcome + BROWSER_HELP, status=503) from exc
+        except (Error, TimeoutError) as exc:
+            db.session.refresh(row)
+            row.outcome = f"The victim's visit did not finish: {str(exc).splitlines()[0][:200]}. Try again."
+            db.session.commit()
+            raise VisitRefused(row.outcome, status=503) from exc
+        db.session.refresh(row)
         if evidence is not None:
             progress.mark_solved(player, challenge.id, evidence)
         forget_the_oldest()
@@ -172,39 +267,41 @@ def visit(player, challenge, link):
         BUSY.release()
 
 
-def drive(scenario, link, config, row):
-    """The visit itself, in a browser of its own; returns the check's evidence or None."""
-    from playwright.sync_api import Error, sync_playwright
+def drive(app, browser, scenario, link, row_id):
+    """The visit itself, in the browser thread, in a fresh profile; returns the check's evidence or None."""
+    from playwright.sync_api import Error
 
-    allowed = origins(config)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=find_browser(config), args=CHROMIUM_ARGS)
-            try:
-                context = browser.new_context()
-                context.set_default_timeout(VISIT_SECONDS * 1000)
-                # LAB-1: the victim's browser reaches the lab's own origins and nothing else.
-                context.route("**/*", lambda route: lab_only(route, allowed))
-                victim = Victim(context.new_page(), config)
-                victim.page.on("response", victim.saw)
-                scenario.prepare(victim)
-                remember(row, victim, "The victim signed in and is opening your link.")
-                if link:
-                    try:
-                        victim.goto(link)
-                    except Error as exc:
-                        victim.hops.append({"method": "GET", "url": link[:300], "status": 0, "error": str(exc)[:200]})
-                    victim.settle()
-                scenario.after(victim)
-                evidence = scenario.check(victim)
-                remember(row, victim, f"Solved: {evidence}" if evidence else "The visit ended; no goal was reached.")
-                return evidence
-            finally:
-                browser.close()
-    except Error as exc:
-        row.outcome = f"The victim's browser could not run: {str(exc).splitlines()[0][:200]}"
-        db.session.commit()
-        raise VisitRefused(row.outcome + BROWSER_HELP, status=503) from exc
+    allowed = origins(app.config)
+    with app.app_context():
+        row = db.session.get(VictimVisit, row_id)
+        context = browser.new_context(proxy=fence(allowed))
+        try:
+            context.set_default_timeout(VISIT_SECONDS * 1000)
+            # LAB-1: the victim's browser reaches the lab's own origins and nothing else.
+            context.route("**/*", lambda route: lab_only(route, allowed))
+            victim = Victim(context.new_page(), app.config)
+            victim.page.on("response", victim.saw)
+            scenario.prepare(victim)
+            remember(row, victim, "The victim signed in and is opening your link.")
+            if link:
+                try:
+                    victim.goto(link)
+                except Error as exc:
+                    victim.hops.append({"method": "GET", "url": link[:300], "status": 0, "error": str(exc)[:200]})
+                victim.settle()
+            scenario.after(victim)
+            evidence = scenario.check(victim)
+            remember(row, victim, f"Solved: {evidence}" if evidence else ended(scenario))
+            return evidence
+        finally:
+            context.close()
+
+
+def ended(scenario):
+    """The outcome of a visit that solved nothing yet: for some stories, the student's move comes after."""
+    if scenario.check is nothing:
+        return "The visit is over: the victim left something behind for your next move."
+    return "The visit is over, and the goal was not reached in the victim's browser."
 
 
 BROWSER_HELP = (

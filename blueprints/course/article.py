@@ -22,13 +22,32 @@ from . import bp
 HERE = Path(__file__).parent
 
 
+# The errata are docs/article.md's, one for one, and in its order: that copy is the authoritative
+# list, which the labs repeat. Each names the start of its bullet there (`copy`), so the page
+# and the copy cannot drift apart unnoticed (tests/course/test_walk_findings.py). What the app
+# corrects beyond that list is shown apart, as "also corrected here", not counted as an erratum.
+
+
 @dataclass(frozen=True)
 class Erratum:
-    where: str  # a fragment of the article's line it concerns
+    where: str  # a fragment of the article's code line it concerns
     title: str
     reason: str
     fix: str
     lab: str  # where the app demonstrates it
+    copy: str = ""  # the start of its bullet in docs/article.md's errata; "" for "also corrected"
+
+
+@dataclass(frozen=True)
+class AdviceErratum:
+    """An erratum about the article's advice (its prose), not a line of its code."""
+
+    said: str  # the article's words, quoted
+    title: str
+    reason: str
+    fix: str
+    lab: str
+    copy: str
 
 
 @dataclass(frozen=True)
@@ -43,8 +62,14 @@ class Example:
     slug: str
     title: str
     index: int  # which code block of docs/article.md
-    errata: tuple
+    errata: tuple  # Erratum: on a line of the article's code
     mappings: tuple
+    advice: tuple = ()  # AdviceErratum: in the article's prose
+    also: tuple = ()  # Erratum without `copy`: corrected here, not in the errata list
+
+    @property
+    def errata_count(self):
+        return len(self.errata) + len(self.advice)
 
 
 EXAMPLES = (
@@ -59,6 +84,7 @@ EXAMPLES = (
                 "Since v7 the package exports a named function; the default import is undefined.",
                 "const { expressjwt } = require('express-jwt');",
                 "/jwt/",
+                "since express-jwt v7 the import is",
             ),
             Erratum(
                 "app.use(jwt({",
@@ -67,22 +93,7 @@ EXAMPLES = (
                 " hand one out: nobody can ever sign in.",
                 "Verify per route (or mount after a login route that stays public).",
                 "/jwt/",
-            ),
-            Erratum(
-                "secret: 'YOUR_STRONG_SECRET_KEY'",
-                "A placeholder secret in the code",
-                "A literal in the source ends up in every clone and every log of the repository; short"
-                " or dictionary secrets are cracked offline from a single token.",
-                "256 random bits from the environment; refuse to start without them (JWT-2, HDR-5).",
-                "/jwt/#attacks",
-            ),
-            Erratum(
-                "algorithms: ['HS256']",
-                "Right to pin the algorithm, but iss, aud and revocation are never checked",
-                "Pinning stops alg:none and HS/RS confusion; without iss/aud a token minted for another"
-                " service is accepted, and a stolen token works until it expires.",
-                "Check issuer and audience, keep a jti blocklist for logout (JWT-3, JWT-5).",
-                "/jwt/#revocation",
+                "`app.use(jwt(...))` before every route protects the whole app",
             ),
         ),
         (
@@ -94,6 +105,52 @@ EXAMPLES = (
             Mapping("app.post('/logout'", ("blueprints/jwt/routes.py", "logout"), "revocation by jti"),
             Mapping("app.use((err, req, res, next)", ("blueprints/jwt/tokens.py", None), "401 + WWW-Authenticate"),
         ),
+        advice=(
+            AdviceErratum(
+                "Never store tokens in client-side storage (e.g., localStorage) without proper HTTPS",
+                "HTTPS does not protect localStorage",
+                "HTTPS protects the token on the wire; in localStorage any script that runs on the page"
+                " (an injected one too) reads it.",
+                "Keep the token in memory, or in an HttpOnly cookie with CSRF protection.",
+                "/jwt/#storage",
+                "HTTPS does not protect a token in localStorage",
+            ),
+            AdviceErratum(
+                "Rotate secrets frequently (e.g., every 24 hours)",
+                "Rotation without a key id logs everyone out",
+                "With one secret, every token in circulation was signed with the old one: each rotation"
+                " refuses them all at once.",
+                "Several keys live at once, each named by a kid; new tokens use the newest (JWT-2).",
+                "/jwt/#keys",
+                "rotating an HMAC secret every 24 hours",
+            ),
+            AdviceErratum(
+                "Implement token revocation via short expiration windows",
+                "A short expiry is not revocation",
+                "A stolen token keeps working until its exp, however soon the theft is noticed.",
+                "A jti blocklist checked on every request, each entry kept until its token's exp (JWT-5).",
+                "/jwt/#revocation",
+                '"short expiry" limits damage but is not revocation',
+            ),
+        ),
+        also=(
+            Erratum(
+                "secret: 'YOUR_STRONG_SECRET_KEY'",
+                "A placeholder secret in the code",
+                "The article's own comment says it must come from the environment; a literal in the source"
+                " ends up in every clone, and a short or dictionary secret is cracked offline from one token.",
+                "256 random bits from the environment; refuse to start without them (JWT-2, HDR-5).",
+                "/jwt/#attacks",
+            ),
+            Erratum(
+                "algorithms: ['HS256']",
+                "Right to pin the algorithm; iss and aud are never checked",
+                "Pinning stops alg:none and HS/RS confusion; without iss and aud a token minted for"
+                " another service is accepted.",
+                "Check issuer and audience on every token (JWT-3, JWT-4).",
+                "/jwt/#inspector",
+            ),
+        ),
     ),
     Example(
         "session",
@@ -101,33 +158,13 @@ EXAMPLES = (
         1,
         (
             Erratum(
-                "secret: 'SESSION_SECRET_KEY'",
-                "A placeholder secret in the code",
-                "Whoever knows the secret can forge signed session ids.",
-                "A secret from the environment; production refuses to start without one.",
-                "/session/",
-            ),
-            Erratum(
-                "saveUninitialized: true",
-                "A stored session for every anonymous visitor",
-                "Every bot and crawler creates a server record; it also hands out ids before login.",
-                "saveUninitialized: false.",
-                "/session/",
-            ),
-            Erratum(
                 "store: new (require('express-session').Store)()",
                 "Store is an abstract class",
                 "new Store() is not a working store; without a store option express-session uses its"
                 " memory store, which leaks and is per process.",
                 "A real shared store (Redis, or a database) for every instance.",
                 "/session/#scale-out",
-            ),
-            Erratum(
-                "const user = { id: 123, role: 'admin' };",
-                "The login checks no credentials",
-                "Anyone who posts to /login becomes user 123, an admin.",
-                "Check the password against an Argon2id hash; same answer and time for unknown users.",
-                "/session/",
+                "`express-session`'s `Store` is an abstract base class",
             ),
             Erratum(
                 "req.session.user = user;",
@@ -136,6 +173,49 @@ EXAMPLES = (
                 " article's own table warns about.",
                 "req.session.regenerate() before storing the user (SES-2).",
                 "/session/#attacks",
+                "the login route never regenerates the session id",
+            ),
+            Erratum(
+                "saveUninitialized: true",
+                "A stored session for every anonymous visitor",
+                "Every bot and crawler creates a server record; it also hands out ids before login.",
+                "saveUninitialized: false.",
+                "/session/",
+                "`saveUninitialized: true` creates and stores a session",
+            ),
+            Erratum(
+                "const user = { id: 123, role: 'admin' };",
+                "The login checks no credentials",
+                "Anyone who posts to /login becomes user 123, an admin.",
+                "Check the password against an Argon2id hash; same answer and time for unknown users.",
+                "/session/",
+                "the login accepts no credentials at all",
+            ),
+        ),
+        (
+            Mapping("app.post('/login'", ("blueprints/session/routes.py", "login"), "password checked, id regenerated"),
+            Mapping("app.get('/admin'", ("blueprints/session/routes.py", "admin"), "401 signed out, 403 wrong role"),
+            Mapping("app.post('/logout'", ("blueprints/session/routes.py", "logout"), "server record deleted"),
+            Mapping("app.use(session({", ("session_store.py", "init_app"), "the store and its cookie"),
+        ),
+        advice=(
+            AdviceErratum(
+                "Always use HTTP-only cookies for session IDs to prevent XSS attacks.",
+                "HttpOnly does not prevent XSS",
+                "It stops an injected script from reading the cookie; the script still runs, and its"
+                " requests carry the cookie all the same.",
+                "HttpOnly, and against XSS itself: output escaping and a Content-Security-Policy (HDR-2).",
+                "/session/#attacks",
+                "HttpOnly does not prevent XSS",
+            ),
+        ),
+        also=(
+            Erratum(
+                "secret: 'SESSION_SECRET_KEY'",
+                "A placeholder secret in the code",
+                "Whoever knows the secret can forge signed session ids.",
+                "A secret from the environment; production refuses to start without one.",
+                "/session/",
             ),
             Erratum(
                 "if (req.session.user) {",
@@ -144,12 +224,6 @@ EXAMPLES = (
                 "Check the role: 403 for other roles (the contract's /session/admin).",
                 "/session/",
             ),
-        ),
-        (
-            Mapping("app.post('/login'", ("blueprints/session/routes.py", "login"), "password checked, id regenerated"),
-            Mapping("app.get('/admin'", ("blueprints/session/routes.py", "admin"), "401 signed out, 403 wrong role"),
-            Mapping("app.post('/logout'", ("blueprints/session/routes.py", "logout"), "server record deleted"),
-            Mapping("app.use(session({", ("session_store.py", "init_app"), "the store and its cookie"),
         ),
     ),
     Example(
@@ -164,6 +238,7 @@ EXAMPLES = (
                 " Google's token endpoint: a GitHub code can never be exchanged there.",
                 "GitHub's endpoints: github.com/login/oauth/authorize and /access_token.",
                 "/oauth/",
+                'the example is titled "GitHub OAuth client" but builds Google\'s client',
             ),
             Erratum(
                 "'https://example.com/callback' // Redirect URI",
@@ -172,13 +247,7 @@ EXAMPLES = (
                 " state (login CSRF) and uses no PKCE, which RFC 9700 requires for every client.",
                 "A fresh state and PKCE verifier per attempt, bound to the session, checked once.",
                 "/oauth/",
-            ),
-            Erratum(
-                "const { tokens } = await oauth2Client.getToken(code);",
-                "The code exchange trusts whatever comes back",
-                "Nothing checks that the code was requested by this browser, or verifies an id_token.",
-                "Check state first; with OpenID Connect verify the id_token (iss, aud, exp, nonce).",
-                "/oauth/",
+                "the example never builds the authorization URL",
             ),
         ),
         (
@@ -188,6 +257,34 @@ EXAMPLES = (
             Mapping("async function getTokens", ("blueprints/oauth/flow.py", "exchange_code"), "code + verifier"),
             Mapping("async function getUserInfo", ("blueprints/oauth/flow.py", "call_userinfo"), "bearer call"),
             Mapping("app.get('/callback'", ("blueprints/oauth/routes.py", "callback"), "the callback route"),
+        ),
+        advice=(
+            AdviceErratum(
+                "Scope Management: Request specific permissions (e.g., user:email vs user:full)",
+                "GitHub has no user:full scope",
+                "GitHub's full-profile scope is user; and GitHub OAuth-app tokens do not expire by"
+                " default, so the article's 1-2 hours is the provider's choice, not OAuth's.",
+                "Ask for the narrowest scope the provider defines; read expires_in, do not assume it.",
+                "/oauth/",
+                "GitHub has no `user:full` scope",
+            ),
+            AdviceErratum(
+                "Unlike JWTs (which handle user identity), OAuth focuses on access delegation",
+                "JWT and OAuth are not alternatives",
+                "A JWT is a token format; identity on top of OAuth is OpenID Connect, whose id_token is itself a JWT.",
+                "OAuth for delegated access, OpenID Connect for sign-in; either may carry JWTs.",
+                "/jwt/#inspector",
+                '"JWTs handle user identity, OAuth handles delegation" mixes layers',
+            ),
+        ),
+        also=(
+            Erratum(
+                "const { tokens } = await oauth2Client.getToken(code);",
+                "The code exchange trusts whatever comes back",
+                "Nothing checks that the code was requested by this browser, or verifies an id_token.",
+                "Check state first; with OpenID Connect verify the id_token (iss, aud, exp, nonce).",
+                "/oauth/",
+            ),
         ),
     ),
 )
@@ -248,6 +345,7 @@ def article(slug):
     original = article_code_blocks()[example.index]
     corrected = (HERE / "express" / f"{slug}.corrected.js").read_text()
     errata = [(line_of(original, e.where), e) for e in example.errata]
+    also = [(line_of(original, e.where), e) for e in example.also]
     rows = [
         (line_of(corrected, m.express), m, source_url(*m.flask) if m.flask[1] else source_url(m.flask[0]))
         for m in example.mappings
@@ -262,6 +360,7 @@ def article(slug):
         original=highlight_lines(original, "javascript", frozenset(line for line, _ in errata)),
         corrected=highlight_lines(corrected, "javascript"),
         errata=errata,
+        also=also,
         rows=rows,
         flask_parts=flask_parts,
     )

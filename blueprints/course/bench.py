@@ -92,6 +92,38 @@ def server_rows(choice):
     return columns, rows
 
 
+# Each ablation row is a difference of two medians, each with its own noise: a piece that costs
+# less than that noise can come out a little negative ("-0.7 µs"), which would read as "this
+# defence makes the app faster". So a difference inside the noise is shown as what it is, too
+# small to measure here, and the noise is stated. The noise is the interquartile range of the
+# baseline's timing (GET /healthz, the route the ablation times, measured the same way); a run
+# without a baseline falls back on 1% of the median, the steadiness bench/ablation.py reports.
+def ablation_noise_us(results):
+    """(noise in µs, how it was estimated) for the ablation's differences."""
+    ablation = results.get("ablation") or {}
+    baseline = (results.get("inprocess") or {}).get("baseline") or {}
+    if baseline.get("p75_us") is not None and baseline.get("p25_us") is not None:
+        noise = baseline["p75_us"] - baseline["p25_us"]
+        return noise, "the interquartile range of the baseline timing, the same route"
+    if baseline.get("spread_pct") is not None and baseline.get("median_us"):
+        noise = baseline["spread_pct"] * baseline["median_us"] / 100
+        return noise, "the interquartile range of the baseline timing, the same route"
+    return 0.01 * (ablation.get("full_median_us") or 0), "1% of the median"
+
+
+def ablation_rows(results):
+    """The ablation's rows as the page shows them: a cost, within the noise, or below zero beyond it."""
+    ablation = results.get("ablation") or {}
+    noise, _ = ablation_noise_us(results)
+    rows = []
+    for label, cost in (ablation.get("cost_us") or {}).items():
+        if not isinstance(cost, int | float):
+            continue
+        kind = "noise" if abs(cost) <= noise else ("cost" if cost > 0 else "negative")
+        rows.append({"label": label, "measured_us": cost, "kind": kind})
+    return rows
+
+
 @bp.get("/bench")
 def bench():
     """What each mechanism costs per request, and what that says about the article's claims."""
@@ -104,6 +136,7 @@ def bench():
     ratios = list(versus.get("rows", {}).values())
     choice = results.get("server_choice") or {}
     server_columns, servers = server_rows(choice)
+    noise_us, noise_how = ablation_noise_us(results)
     return render_template(
         "course/bench.html",
         results=results,
@@ -119,4 +152,7 @@ def bench():
         choice=choice,
         server_columns=server_columns,
         servers=servers,
+        ablation_rows=ablation_rows(results),
+        noise_us=noise_us,
+        noise_how=noise_how,
     )

@@ -1,7 +1,9 @@
-"""The classroom exercises in the app: the list, and each exercise's README rendered safely.
+"""The classroom exercises in the app: the list, each exercise's README rendered safely, its hints.
 
 The exercises themselves live in exercises/ and run without the app (`make exercise 1`); these
-pages are how a student who has the app open finds them.
+pages are how a student who has the app open finds them. The hints come one at a time, as
+`make hint 1` gives them: a button posts a form, and the server keeps, in this browser's
+session, how many rungs of each ladder it has shown.
 """
 
 import posixpath
@@ -9,19 +11,21 @@ import re
 from urllib.parse import urlsplit
 
 import markdown
-from flask import abort, render_template
+from flask import abort, redirect, render_template, request, session, url_for
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from blueprints.source import resolve, source_url
 from exercises import CATALOG, find_slug
+from exercises.hints import ladder
 
 from . import bp
 
-# A README's hints are <details> blocks in exactly this shape (GitHub shows them folded). They
-# are the only HTML a README may contain: everything else that looks like HTML is shown as text.
-HINT = re.compile(r"^<details>\n<summary>(?P<summary>[^<\n]+)</summary>\n(?P<body>.*?)^</details>$", re.M | re.S)
+# The session key of the hint ladders: {exercise slug: how many hints this browser has seen}.
+HINTS_SHOWN = "exercise_hints"
+# Where a README's last part starts: the page puts the hint ladder just above it.
+DONE = re.compile(r"^## When you are done$", re.M)
 SAFE_SCHEMES = {"http", "https", "mailto"}
 # The labs a README names in code (`/jwt/`): on the page they become links.
 LAB_PATH = re.compile(r"/(jwt|session|oauth)/")
@@ -96,16 +100,17 @@ def markdown_to_html(text, folder=""):
 
 
 def render_readme(text, folder):
-    """A README as HTML: the Markdown rendered safely, its hints as folded <details> we build ourselves."""
-    parts, position = [], 0
-    for hint in HINT.finditer(text):
-        parts.append(markdown_to_html(text[position : hint.start()], folder))
-        summary = markdown_to_html(hint["summary"], folder).striptags()
-        body = markdown_to_html(hint["body"], folder)
-        parts.append(Markup('<details class="hint"><summary>{}</summary>{}</details>').format(summary, body))
-        position = hint.end()
-    parts.append(markdown_to_html(text[position:], folder))
-    return Markup("\n").join(parts)
+    """A README as HTML in two parts: everything before "When you are done", and that section."""
+    found = DONE.search(text)
+    cut = found.start() if found else len(text)
+    return markdown_to_html(text[:cut], folder), markdown_to_html(text[cut:], folder)
+
+
+def hints_shown(exercise, total):
+    """How many hints of this exercise this browser has seen (0 to total, whatever the session holds)."""
+    shown = session.get(HINTS_SHOWN)
+    count = shown.get(exercise.slug, 0) if isinstance(shown, dict) else 0
+    return min(count, total) if type(count) is int and count > 0 else 0
 
 
 @bp.get("/exercises")
@@ -116,17 +121,20 @@ def exercises():
 
 @bp.get("/exercises/<slug>")
 def exercise(slug):
-    """One exercise: its README, a link to the starter code, and the command that checks it."""
-    found = find_slug(slug)
-    if found is None:
-        abort(404, "There is no exercise of that name: the list is at /exercises.")
-    readme = (found.folder / "README.md").read_text(encoding="utf-8")
+    """One exercise: its README, the hints shown so far, the starter code, and the command that checks it."""
+    found = find_exercise(slug)
+    readme, done = render_readme((found.folder / "README.md").read_text(encoding="utf-8"), found.path)
+    hints = ladder(found)
+    shown = hints_shown(found, len(hints))
     starter = f"{found.path}/exercise.py"
     index = CATALOG.index(found)
     return render_template(
         "course/exercise.html",
         exercise=found,
-        readme=render_readme(readme, found.path),
+        readme=readme,
+        done=done,
+        hints=[(hint, markdown_to_html(hint.body, found.path)) for hint in hints[:shown]],
+        hint_total=len(hints),
         starter_url=source_url(starter),
         starter_path=starter,
         check_url=source_url(f"{found.path}/check.py"),
@@ -135,3 +143,30 @@ def exercise(slug):
         previous=CATALOG[index - 1] if index > 0 else None,
         next=CATALOG[index + 1] if index + 1 < len(CATALOG) else None,
     )
+
+
+# A form post (the app's CSRF check applies: a synchronizer token and a same-origin Origin), so
+# another site cannot click through a student's hints for them, and no script is needed.
+@bp.post("/exercises/<slug>/hints")
+def climb_hints(slug):
+    """Show this browser the next hint ("next"), or fold them all again ("hide")."""
+    found = find_exercise(slug)
+    total = len(ladder(found))
+    action = request.form.get("action")
+    if action not in ("next", "hide"):
+        abort(400, "Send action=next (the next hint) or action=hide (fold them all again).")
+    shown = min(hints_shown(found, total) + 1, total) if action == "next" else 0
+    # A new dict, assigned: the session notices the change and saves it. Only known slugs are
+    # ever keys, so it never holds more than one count per exercise.
+    current = session.get(HINTS_SHOWN)
+    session[HINTS_SHOWN] = {**(current if isinstance(current, dict) else {}), found.slug: shown}
+    anchor = f"hint-{shown}" if shown else "hint-ladder"
+    return redirect(url_for("course.exercise", slug=found.slug, _anchor=anchor), 303)
+
+
+def find_exercise(slug):
+    """The exercise in this folder, or a 404 that says where the list is."""
+    found = find_slug(slug)
+    if found is None:
+        abort(404, "There is no exercise of that name: the list is at /exercises.")
+    return found

@@ -14,8 +14,11 @@ signin.py     what a sign-in submits: the username the throttle counts, the life
 guards.py     @role_required("admin"): authorization by the token's role claim
 routes.py     the article's routes: login, protected, admin, refresh, logout
 cookies.py    the same API with the token in an HttpOnly cookie and a CSRF double-submit
-inspector.py  a token decoded without trust, then every check with its verdict
+inspector.py  a token decoded without trust, then every check with its verdict;
+              foreign.py says why another issuer's token (an id_token) is refused
 lab.py        the lab page and its JSON helpers
+workbench.py  the token workbench: edit, sign and verify with any key, then the app's verdict;
+              workbench_keys.py reads and makes its keys, workbench_keysets.py says from where
 """
 
 from flask import Blueprint, current_app, request
@@ -27,7 +30,7 @@ bp = Blueprint("jwt", __name__, url_prefix="/jwt")
 
 def init_app(app):
     # Importing the modules registers their tables, loaders and routes.
-    from . import cookies, keys, lab, models, routes, tokens  # noqa: F401
+    from . import cookies, keys, lab, models, routes, tokens, workbench  # noqa: F401
 
     # A typo in JWT_ALGORITHM would otherwise surface as an error at the first sign-in.
     if app.config["JWT_ALGORITHM"] not in keys.ALGORITHMS:

@@ -7,11 +7,13 @@ disagree. The provider's JWT access tokens (RFC 9068), which this API accepts to
 of their own in provider_checks.py; the last section here says which set a token meets.
 """
 
-import math
+import hashlib
 import time
 
 import jwt as pyjwt
 from flask import current_app
+
+import b64url
 
 from . import blocklist, keys, revocation
 
@@ -59,7 +61,8 @@ def own_token_type(header):
     """JWT-4: not typed as the provider's access token (`at+jwt`), whose rules are others (RFC 8725 §3.12)."""
     if is_provider_access_token(header):
         raise ProviderAccessToken("typ at+jwt: an access token of the provider, not a token of this app")
-    return f"typ {str(header.get('typ'))[:20]!r}, not at+jwt: checked as a token of this app, with this app's keys only"
+    typ = f"typ {str(header['typ'])[:20]!r}" if header.get("typ") is not None else "no typ"
+    return f"{typ}, not at+jwt: checked as a token of this app, with this app's keys only"
 
 
 def allowed_algorithm(header):
@@ -114,11 +117,21 @@ def valid_signature(token, header):
     return f"valid {key.alg} signature by key {key.kid}"
 
 
+# The largest NumericDate taken for a time: the last second of year 9999. A larger number (JSON
+# allows 4,300 digits) is no date, and no float could even hold it.
+LAST_NUMERIC_DATE = 253402300799
+
+
+def is_numeric_date(value):
+    """A number of seconds since 1970 (RFC 7519 §2), finite and within the calendar."""
+    return isinstance(value, int | float) and abs(value) <= LAST_NUMERIC_DATE
+
+
 def in_force(claims):
     """JWT-3: issued and valid already (`iat`, `nbf`), not expired (`exp`), with no leeway."""
     now, leeway = time.time(), current_app.config["JWT_DECODE_LEEWAY"]
     times = {name: claims.get(name, 0) for name in ("iat", "nbf", "exp")}
-    if not all(isinstance(value, int | float) and math.isfinite(value) for value in times.values()):
+    if not all(is_numeric_date(value) for value in times.values()):
         raise TokenRefused("iat, nbf and exp must be numbers")
     # Whole seconds, as PyJWT compares them.
     for name in ("iat", "nbf"):
@@ -189,13 +202,23 @@ def not_on_blocklist(claims):
     return "not on the blocklist"
 
 
+def credentials_generation(valid_after):
+    """A short name for one of a user's password changes: the moment it set tokens_valid_after.
+
+    tokens.issue writes it into every token as `gen`; user_still_valid compares. Equality, not
+    time: `iat` counts whole seconds, and a token issued in the second of a password change,
+    before it, must still be refused, and one issued in that second after it accepted.
+    """
+    return b64url.encode(hashlib.sha256(f"{valid_after:.6f}".encode()).digest()[:9])
+
+
 def user_still_valid(claims):
     """PW-4: the user exists, and the token was issued after their last password change."""
     sub = claims.get("sub")
     valid_after = revocation.tokens_valid_after(int(sub)) if is_user_id(sub) else None
     if valid_after is None:
         raise TokenRefused("the user no longer exists")
-    if claims["iat"] < valid_after:
+    if claims.get("gen") != credentials_generation(valid_after):
         raise TokenRefused("issued before the password was changed (all tokens revoked)")
     return "issued after the last password change"
 

@@ -11,7 +11,7 @@ import json
 
 import b64url
 
-from . import checks, provider_tokens, tokens
+from . import checks, foreign, provider_tokens, tokens
 from .checks import MAX_TOKEN
 
 
@@ -70,6 +70,29 @@ def rules(token, header, claims):
     ]
 
 
+# The verifier's reason for a key it does not hold is short ("unknown key id (kid)"), and it is
+# the 401's text too. The inspector adds which key the token asked for, whole: a `kid` cut short
+# or left out hides the one value a student needs to compare with the keyring (and the JWKS).
+def naming_the_kid(rule, header):
+    """The key rule, its verdict naming the header's whole `kid` when the verdict does not."""
+
+    def run():
+        kid = header.get("kid") if isinstance(header, dict) else None
+        try:
+            detail = rule()
+        except checks.TokenRefused as exc:
+            raise checks.TokenRefused(f"{exc}: {foreign.kid_words(header)}") from exc
+        if isinstance(kid, str) and kid in detail:
+            return detail
+        return f"{detail} ({foreign.kid_words(header)})"
+
+    return run
+
+
+def with_kid_named(named_rules, header):
+    return [(name, naming_the_kid(rule, header) if name == "key" else rule) for name, rule in named_rules]
+
+
 def run(named_rules):
     """Each rule's verdict, and "not run" for every rule after the first that fails."""
     results, failed = [], None
@@ -96,8 +119,10 @@ def inspect(token):
         # Decoded for display, whatever the checks say: this is the part that needs no key.
         result["header"], result["payload"] = b64url_json(parts[0])[0], b64url_json(parts[1])[0]
     named_rules = [("structure", lambda: structure(token))] + rules(token, result["header"], result["payload"])
-    result["checks"] = run(named_rules)
-    return finish(result, token)
+    result["checks"] = run(with_kid_named(named_rules, result["header"]))
+    finish(result, token)
+    result["lesson"] = foreign.lesson(result["header"], result["payload"], result["accepted"])
+    return result
 
 
 def finish(result, token):
@@ -111,4 +136,3 @@ def finish(result, token):
             result["accepted"], result["reason"] = True, f"a valid {claims['type']} token, not revoked"
     except tokens.REFUSALS as exc:
         result["accepted"], result["reason"] = False, str(exc) or type(exc).__name__
-    return result

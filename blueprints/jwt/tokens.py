@@ -13,7 +13,7 @@ loader here answers that way (never a 422, never a 500).
 import re
 import secrets
 import time
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import jwt as pyjwt
 from flask import current_app, g, request
@@ -50,9 +50,10 @@ def lifetime(token_type):
 def issue(user, token_type, family, seconds=None, csrf=False, auth_time=None):
     """Sign one token for `user`; returns (encoded token, its claims)."""
     key = keys.signing_key()
-    # iat with millisecond precision: a token issued a moment after a password change must
-    # not be mistaken for one issued a moment before it (PW-4, tokens_valid_after).
-    now = round(time.time(), 3)
+    # iat is a NumericDate in whole seconds (RFC 7519 §2, as PyJWT compares it). Whole seconds
+    # cannot order a token and a password change of the same second, so PW-4 does not read iat:
+    # the token names the change it was issued after (`gen`, checks.user_still_valid).
+    now = int(time.time())
     config = current_app.config
     claims = {
         "iss": config["JWT_ENCODE_ISSUER"],
@@ -64,6 +65,9 @@ def issue(user, token_type, family, seconds=None, csrf=False, auth_time=None):
         "jti": secrets.token_urlsafe(16),
         "type": token_type,
         "fam": family,
+        # Which of the user's password changes this token came after (PW-4): the next change
+        # makes every token that names this one invalid, even one issued in the same second.
+        "gen": checks.credentials_generation(user.tokens_valid_after.replace(tzinfo=UTC).timestamp()),
         # When the user typed the password (OpenID Connect's name for it); kept across refreshes.
         "auth_time": int(auth_time or now),
     }
@@ -206,7 +210,7 @@ def issue_pair(user, family, access_seconds=None, auth_time=None):
         "access_token": access,
         "refresh_token": refresh,
         "token_type": BEARER,
-        "expires_in": access_claims["exp"] - int(access_claims["iat"]),
+        "expires_in": access_claims["exp"] - access_claims["iat"],
     }
 
 

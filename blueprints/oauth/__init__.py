@@ -10,6 +10,7 @@ id_token.py   what makes an id_token count (OC-3, at_hash, max_age), shared by f
 end_session.py sign-out everywhere: RP-initiated logout at the provider, and its return
 routes.py     the lab page and the article's routes: login, callback, protected, admin, logout
 dance.py      the step-by-step page, its pause mode, and its buttons after the dance
+raw_hops.py   every hop of the dance as raw HTTP, in order, the provider's side included
 lab_clients.py the provider's demo clients of the lab pages (SPA, TV, machine), as the app learns them
 spa.py        the browser app (SPA) as a public client, beside the BFF: the page, its CSP
 device.py     the "TV" page: the device authorization grant (RFC 8628); device_grant.py its hops

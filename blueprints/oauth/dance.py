@@ -4,17 +4,17 @@ flow.py does the hops; this module is the page that shows what each one left in 
 record (attempt.py), and its pause mode: the callback stops after checking the state, and
 each Continue runs one more back-channel hop. The back channel is shown as it was sent,
 through the wire panel's redaction (wire/redact.py: the client secret masked, bearer, access and
-refresh tokens shortened). After the dance: refresh, revoke and call the API again
-(after_sign_in.py).
+refresh tokens shortened). Under the diagram, every hop raw, the provider's side included
+(raw_hops.py). After the dance: refresh, revoke and call the API again (after_sign_in.py).
 """
 
 from authlib.integrations.base_client import OAuthError
-from flask import current_app, redirect, render_template, session, url_for
+from flask import current_app, redirect, render_template, request, session, url_for
 from requests import RequestException
 
 from errors import error_response
 
-from . import after_sign_in, bp, flow, providers
+from . import after_sign_in, bp, flow, providers, raw_hops
 from .attempt import DanceError, abandon, current, save
 from .client import remote, take_recorded
 
@@ -74,10 +74,23 @@ def fail(error):
     return render_template("oauth/failed.html", error=error, dance=dance), error.status
 
 
+# The dance's two browser hops at the app: top-level navigations, which cannot ask for a
+# capture, so each is recorded as it leaves, for the page's raw hops (raw_hops.py).
+BROWSER_HOPS = {"oauth.login": "login", "oauth.callback": "callback"}
+
+
+@bp.after_request
+def record_browser_hop(response):
+    if request.endpoint in BROWSER_HOPS:
+        raw_hops.record(BROWSER_HOPS[request.endpoint])
+    return response
+
+
 @bp.get("/dance")
 def dance_page():
-    """The step-by-step page: every hop done so far, and what comes next."""
+    """The step-by-step page: every hop done so far, what comes next, and each hop raw."""
     dance = current()
+    raw_note = raw_hops.provider_side(dance) if dance else None
     return render_template(
         "oauth/dance.html",
         dance=dance,
@@ -90,6 +103,8 @@ def dance_page():
         metadata=advertised(dance),
         logout_notes=LOGOUT_NOTES,
         challenge_of=flow.challenge_of,
+        raw_hops=raw_hops.sequence(dance) if dance else [],
+        raw_note=raw_note,
     )
 
 

@@ -27,7 +27,18 @@ def lab():
         redirect_uri=providers.redirect_uri(current_app),
         identity=session.get("oauth_identity"),
         dance=current(),
+        revoked=revoked_in_the_dance(current()),
     )
+
+
+# Revoking at the provider ends the grant and its tokens there, and nothing here: the app's
+# sign-in is the app's own record, made once at the callback (flow.py). The lab page says so
+# when the dance page's "Revoke the grant" got the provider's 200 (dance.revoked's outcome).
+def revoked_in_the_dance(dance):
+    """Whether this browser's sign-in had its grant revoked from the dance page."""
+    extras = (dance or {}).get("extra") or []
+    done = "The provider answered 200"
+    return any(e.get("title") == "Revoke the grant" and str(e.get("outcome", "")).startswith(done) for e in extras)
 
 
 @bp.get("/login")

@@ -1,6 +1,6 @@
-"""The account page: change the password, and with it end every other session (PW-4)."""
+"""The account page: who you are here, and the password change that ends every other session (PW-4)."""
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from blueprints.session import remember
@@ -9,6 +9,16 @@ from extensions import db, limiter
 from passwords import MAX_LENGTH, MIN_LENGTH, password_problems
 
 from . import bp
+
+
+# The account is the app's own row in `users`; the session lab's sign-in is the one that
+# opens it (flask-login's current_user). A JWT or an OAuth sign-in names someone too, and the
+# page says so, but changing the password asks for the session sign-in.
+@bp.get("/account")
+def account():
+    """Your account: its name and role, how this browser is signed in, what you can do."""
+    user = current_user if current_user.is_authenticated else None
+    return render_template("pages/account.html", user=user, oauth_identity=session.get("oauth_identity"))
 
 
 def signed_in_username():
@@ -48,7 +58,7 @@ def change_password():
             flash("Password changed. Every other session, remember-me cookie and token of yours has ended.")
             return redirect(url_for("pages.change_password"), 303)
     status = 400 if errors else 200
-    return render_template("pages/account.html", errors=errors, min_length=MIN_LENGTH, max_length=MAX_LENGTH), status
+    return render_template("pages/password.html", errors=errors, min_length=MIN_LENGTH, max_length=MAX_LENGTH), status
 
 
 def change_problems(user, form):

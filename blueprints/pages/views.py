@@ -1,4 +1,4 @@
-"""Home and sign-up."""
+"""Home, sign-up, and who is signed in (for the header's script)."""
 
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -10,7 +10,7 @@ from models import DEMO_ACCOUNTS, User, find_user
 from passwords import MAX_LENGTH, MIN_LENGTH, hash_password, password_problems
 from throttle import Locked
 
-from . import bp
+from . import bp, signed_in
 
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_-.")
 
@@ -25,6 +25,12 @@ def home():
 def healthz():
     """Liveness for scripts and the benchmark's no-auth baseline: a tiny JSON answer."""
     return {"status": "ok", "instance": current_app.config["INSTANCE_NAME"]}
+
+
+@bp.get("/whoami")
+def whoami():
+    """Who each mechanism names, as the header shows it: JSON for header.js's second look."""
+    return signed_in()
 
 
 def created_or_taken(response):
@@ -85,7 +91,7 @@ def locked(exc):
     if request.endpoint == "pages.signup":
         template = "pages/signup.html"
     elif request.endpoint == "pages.change_password" and current_user.is_authenticated:
-        template = "pages/account.html"
+        template = "pages/password.html"
     else:
         return handle_http_error(exc)
     page = render_template(

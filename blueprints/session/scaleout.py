@@ -9,7 +9,8 @@ records each hop for the wire panel (the relay: wire/relay.py, `forward`).
 (a) a store per instance: the replica has never heard of the session;
 (b) the shared store (the SQLite file both instances open, or Redis): both know it;
 (c) JWT: both verify the token with the shared key and no shared state, but a logout on
-    one instance reaches the other only through the shared blocklist.
+    one instance reaches the other only through the shared blocklist. The token comes from
+    POST /jwt/login when a password is sent, else from the session the browser already has.
 """
 
 import secrets
@@ -20,7 +21,8 @@ from flask import current_app, jsonify, request
 from flask_login import current_user
 
 import storage
-from answers import credentials, unauthorized
+from answers import bad_request, credentials, unauthorized
+from blueprints.jwt import families, tokens
 from extensions import limiter
 from wire.relay import forward
 
@@ -120,6 +122,34 @@ def relayed_sign_in_failed(response):
     return steps[0].get("status") == 401
 
 
+def relayed_sign_in(body):
+    """(the first step, the access token or None): POST /jwt/login on the app, through the relay."""
+    login = {"username": body.get("username"), "password": body.get("password")}
+    response, record = forward("POST", f"{instances()[0][1]}/jwt/login", json=login)
+    first = step("POST /jwt/login on the app", response, record, 200)
+    if response is None or response.status_code != 200:
+        return first, None
+    return first, response.json().get("access_token", "")
+
+
+# A form sign-in reloads the page and empties its password field, so (c) cannot ask for the
+# password again. The session already proved who the browser is: the app issues that user a
+# pair itself, as a backend hands its signed-in user a token, and the demo's own logout step
+# revokes it (and its refresh family) a moment later. No password crosses the relay.
+def issued_to_session_user():
+    """(the first step, the access token): a pair the app issues the session's user."""
+    pair = tokens.issue_pair(current_user, families.start())
+    name = current_user.username
+    first = {
+        "label": f"The app issues {name} a JWT pair: the session already proved who you are, no password sent again",
+        "status": 200,
+        "body": {"message": f"an access token for {name}, valid {pair['expires_in']} s"},
+        "expected": True,
+        "record": None,
+    }
+    return first, pair["access_token"]
+
+
 # PW-6: this relay checks a password by asking the app, from the server's own address. Left
 # alone, it would be a way around the caller's throttle (locked at /jwt/login, the same guess
 # through here would be checked) and an oracle. So the relay is throttled as a sign-in itself,
@@ -129,13 +159,16 @@ def relayed_sign_in_failed(response):
 def jwt_case():
     """(c) JWT: both instances verify the token alone; revocation needs the shared blocklist."""
     body = credentials() or {}
-    login = {"username": body.get("username"), "password": body.get("password")}
-    (_, app_url), (_, replica_url) = instances()
-    response, record = forward("POST", f"{app_url}/jwt/login", json=login)
-    steps = [step("POST /jwt/login on the app", response, record, 200)]
-    if response is None or response.status_code != 200:
+    if body.get("password"):
+        first, token = relayed_sign_in(body)
+    elif current_user.is_authenticated:
+        first, token = issued_to_session_user()
+    else:
+        return bad_request("Sign in first (section 1), or send a username and password for POST /jwt/login.")
+    steps = [first]
+    if token is None:
         return jsonify(case="jwt", steps=steps)
-    token = response.json().get("access_token", "")
+    (_, app_url), (_, replica_url) = instances()
     bearer = {"Authorization": f"Bearer {token}"}
     for name, url in instances():
         steps.append(

@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 # What may be shown: the project's own Python, templates and scripts. Never the instance
 # folder (secrets, databases), the virtual environment, or dot-files such as .env.
 SHOWN_SUFFIXES = {".py", ".html", ".js", ".css", ".md", ".toml", ".txt"}
-HIDDEN_PARTS = {"instance", ".venv", ".git", "__pycache__", ".env", "node_modules", ".pytest_cache"}
+# Nor exercises/solutions/: a student sees a solution only by asking for it twice (exercises/reveal.py).
+HIDDEN_PARTS = {"instance", ".venv", ".git", "__pycache__", ".env", "node_modules", ".pytest_cache", "solutions"}
 
 # What a path of this project looks like: a few folders deep (the deepest file is five), each
 # name made of plain file-name characters and not starting with a dot.
@@ -105,6 +106,7 @@ GROUPS = (
             "throttle_store.py",
             "security.py",
             "errors.py",
+            "came_from.py",
             "answers.py",
             "bodies.py",
             "b64url.py",

@@ -15,9 +15,9 @@ def role_required(role):
         def wrapper(*args, **kwargs):
             # Authentication first: a missing, forged or expired token is 401 (who are you?).
             verify_jwt_in_request()
-            # TODO(student): authorization. Read the token's claims with get_jwt() and, unless
-            # the "role" claim equals `role`, answer 403 with a JSON body {"error": "..."}.
-            # A token with no "role" claim at all must get that 403 too (not a crash).
+            # TODO(student): authorization. A valid token is not enough: only a token whose
+            # role is `role` may reach the view. Every other one is refused, with a JSON body
+            # that says why (the README's goal lists the statuses).
             return view(*args, **kwargs)
 
         return wrapper

@@ -17,10 +17,8 @@ def make_verifier():
 
 def s256_challenge(verifier):
     """BASE64URL-ENCODE(SHA256(ASCII(code_verifier))), without '=' padding (RFC 7636 §4.2)."""
-    # TODO(student): compute the challenge.
-    #   1. Refuse a malformed verifier: raise ValueError unless VERIFIER_SHAPE.fullmatch(verifier).
-    #   2. Hash the verifier's ASCII bytes with SHA-256 (the raw digest, 32 bytes).
-    #   3. Encode the digest as base64url and strip the trailing "=" padding.
+    # TODO(student): compute the challenge by the recipe of the README (RFC 7636 §4.2), and
+    # raise ValueError for a verifier that §4.1 does not allow.
     raise NotImplementedError("exercise 2: s256_challenge is yours to write")
 
 

@@ -40,9 +40,8 @@ def create_app():
         if not check_password(data.get("username"), data.get("password")):
             return jsonify(error="Wrong username or password."), 401
         # TODO(student): this login keeps whatever session id the browser arrived with, so an
-        # attacker who planted that id is signed in too (session fixation). Give the signed-in
-        # session a new id: clear what was stored before login, set the user, then call
-        # app.session_interface.regenerate(session) (Flask-Session's way to change the id).
+        # attacker who planted that id is signed in too (session fixation). After a successful
+        # login the browser must hold a new id, and the id it came with must lead nowhere.
         session["user"] = data["username"]
         return "Login successful!"
 

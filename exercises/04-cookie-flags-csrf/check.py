@@ -36,37 +36,41 @@ def signed_in(app):
 
 
 def test_the_session_cookie_is_httponly(app):
-    assert flags(set_cookie_header(app)).get("httponly"), (
-        "The session cookie is not HttpOnly: any script in the page (an XSS) can read it with "
-        "document.cookie. Set SESSION_COOKIE_HTTPONLY = True."
+    header = set_cookie_header(app)
+    assert flags(header).get("httponly"), (
+        f"The login's Set-Cookie has no HttpOnly ({header!r}): any script in the page, an injected one "
+        "too, can read the session cookie with document.cookie."
     )
 
 
 def test_the_session_cookie_is_samesite_lax(app):
     samesite = flags(set_cookie_header(app)).get("samesite")
     assert samesite == "Lax", (
-        f"The session cookie's SameSite is {samesite!r}: set SESSION_COOKIE_SAMESITE = 'Lax' so the browser "
-        "leaves it off cross-site POSTs (Strict would also drop it when a user follows a link to you)."
+        f"The login's Set-Cookie says SameSite={samesite!r}: with that, a form posted from another site carries "
+        "the session cookie (Lax leaves it off; Strict also drops it when someone follows a link to the site)."
     )
 
 
 def test_the_session_cookie_is_secure_in_production(ex):
     header = set_cookie_header(ex.create_app(production=True))
     assert flags(header).get("secure"), (
-        "In production the session cookie must be Secure (HTTPS only): tie SESSION_COOKIE_SECURE to production."
+        f"With production=True the login's Set-Cookie has no Secure ({header!r}): the browser would send the "
+        "session cookie over plain http too, where anyone on the network can read it."
     )
 
 
 def test_the_session_cookie_works_over_plain_http_in_development(app):
     assert not flags(set_cookie_header(app)).get("secure"), (
-        "In development (production=False) the cookie is Secure, so a browser on http://localhost would "
-        "never send it back: Secure only when production=True."
+        "With production=False the login's Set-Cookie is Secure: a browser on http://localhost never sends "
+        "it back, so nobody can stay signed in during development."
     )
 
 
 def test_the_session_cookie_has_no_domain_attribute(app):
-    assert "domain" not in flags(set_cookie_header(app)), (
-        "The cookie names a Domain: that shares it with every subdomain. Leave SESSION_COOKIE_DOMAIN unset."
+    header = set_cookie_header(app)
+    assert "domain" not in flags(header), (
+        f"The login's Set-Cookie names a Domain ({header!r}): the browser then sends the cookie to every "
+        "subdomain as well."
     )
 
 
@@ -74,7 +78,8 @@ def test_a_transfer_with_the_right_token_goes_through(app):
     client, token = signed_in(app)
     response = client.post("/transfer", data={"amount": "10", "to": "bob", "csrf_token": token})
     assert response.status_code == 200, (
-        f"A genuine transfer (right token, same site) got {response.status_code}: the check must let it through."
+        f"A genuine transfer (this session's token, no foreign Origin) got {response.status_code}: the site's own "
+        "forms must still work."
     )
 
 
@@ -82,8 +87,8 @@ def test_a_transfer_without_a_token_is_refused(app):
     client, _ = signed_in(app)
     response = client.post("/transfer", data={"amount": "1000", "to": "mallory"})
     assert response.status_code == 403, (
-        f"A POST with no CSRF token got {response.status_code}: a forged form on another site looks exactly "
-        "like this. Refuse it with 403."
+        f"A POST to /transfer with the session cookie and no CSRF token got {response.status_code}: a forged form "
+        "on another site looks exactly like this request, and must get 403."
     )
 
 
@@ -91,7 +96,8 @@ def test_a_transfer_with_a_wrong_token_is_refused(app):
     client, token = signed_in(app)
     response = client.post("/transfer", data={"amount": "1000", "to": "mallory", "csrf_token": token[::-1]})
     assert response.status_code == 403, (
-        f"A POST with a wrong CSRF token got {response.status_code}: compare the sent token with session['csrf']."
+        f"A POST to /transfer with a wrong CSRF token (the right one, reversed) got {response.status_code}: if "
+        "any token will do, the token protects nothing. 403."
     )
 
 
@@ -103,8 +109,8 @@ def test_a_transfer_from_another_origin_is_refused(app):
         headers={"Origin": "https://evil.example"},
     )
     assert response.status_code == 403, (
-        f"A POST whose Origin is https://evil.example got {response.status_code}: refuse any Origin that is "
-        "not this site's own."
+        f"A POST to /transfer with the right token but Origin: https://evil.example got {response.status_code}: "
+        "the browser said another site sent it, and the transfer went ahead. 403."
     )
 
 
@@ -112,6 +118,7 @@ def test_login_itself_needs_the_token(app):
     client = app.test_client()
     response = client.post("/login", data=ALICE)
     assert response.status_code == 403, (
-        f"A login POST without a token got {response.status_code}: login CSRF signs the victim into the "
-        "attacker's account. A session without any token yet must be refused too (no None == None)."
+        f"A login POST from a browser that never loaded the login form (no token in its session, none sent) "
+        f"got {response.status_code}: an attacker's page can sign a victim into the attacker's account this "
+        "way (login CSRF). 403."
     )

@@ -38,10 +38,9 @@ def create_app(production=False):
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return None
         # TODO(student) 2: the CSRF check for every other method. Refuse with abort(403, ...)
-        #   - a request whose Origin header is present and is not this site's own origin
-        #     (request.host_url without its trailing "/"), and
-        #   - a request whose csrf_token form field (or X-CSRF-Token header) does not match
-        #     session["csrf"]; compare with hmac.compare_digest, and refuse if the session has none.
+        # a request that another site's page could have made the browser send: one the browser
+        # says came from another origin, and one without this session's token (csrf_token()
+        # hands it to our own pages; they send it back as the csrf_token field or X-CSRF-Token).
         return None
 
     @app.get("/login")

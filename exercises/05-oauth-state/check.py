@@ -35,18 +35,25 @@ def callback(client, **params):
 
 
 def test_login_sends_a_state(app):
-    state = start(app.test_client())
-    assert state, "The redirect to the provider carries no `state` parameter: generate one at /login and send it."
+    client = app.test_client()
+    state = start(client)
+    assert state, (
+        f"/login redirected to {client.get('/login').headers['Location']} with no state: nothing ties the "
+        "provider's callback to the browser that started the sign-in."
+    )
 
 
 def test_each_attempt_gets_a_fresh_unguessable_state(app):
     client = app.test_client()
     states = {start(client) for _ in range(5)}
     assert None not in states and len(states) == 5, (
-        "Five sign-in attempts did not get five different states: make a new one per attempt."
+        f"Five sign-in attempts in one browser got these states: {sorted(states, key=str)}. A state seen "
+        "once (in a log, over a shoulder) must not work for the next attempt."
     )
-    assert all(len(state) >= 22 for state in states), (
-        "The state is too short to be unguessable: use at least 128 random bits (secrets.token_urlsafe(32))."
+    shortest = min(states, key=len)
+    assert len(shortest) >= 22, (
+        f"A state of {len(shortest)} characters ({shortest!r}) can be guessed: 128 random bits take at least "
+        "22 characters of base64url."
     )
 
 
@@ -55,18 +62,23 @@ def test_the_round_trip_signs_the_user_in(app, provider):
     state = start(client)
     response = callback(client, code="c1", state=state or "")
     assert response.status_code == 200 and client.get("/me").get_json() == {"user": "alice"}, (
-        f"A genuine round trip (the state we sent comes back) answered {response.status_code}: it must sign "
-        "the user in."
+        f"A genuine round trip (the state /login sent comes back, once) answered {response.status_code}: it "
+        "must still sign the user in."
     )
-    assert provider == ["c1"], "The genuine code should be exchanged exactly once."
+    assert provider == ["c1"], f"A genuine callback with code c1 exchanged {provider}: it must exchange c1, once."
 
 
 def test_a_callback_without_state_is_refused_before_the_exchange(app, provider):
     client = app.test_client()
     start(client)
     response = callback(client, code="c1")
-    assert response.status_code == 400, f"A callback with no state answered {response.status_code}: refuse it with 400."
-    assert provider == [], "A callback without state still exchanged its code: check the state BEFORE the exchange."
+    assert response.status_code == 400, (
+        f"A callback with a code and no state answered {response.status_code}: it must be refused with 400."
+    )
+    assert provider == [], (
+        f"A callback without state sent its code to the provider's token endpoint ({provider}): a forged "
+        "callback must be refused before it spends anything."
+    )
     assert client.get("/me").status_code == 401, "A callback without state signed somebody in."
 
 
@@ -75,8 +87,8 @@ def test_a_wrong_state_is_refused(app, provider):
     state = start(client) or "x" * 43
     response = callback(client, code="c1", state=state[::-1])
     assert response.status_code == 400 and provider == [], (
-        f"A callback with the wrong state answered {response.status_code} (and exchanged {provider}): "
-        "it must be 400, with no exchange."
+        f"A callback with a wrong state (the right one, reversed) answered {response.status_code} and exchanged "
+        f"{provider}: it must be 400, with nothing exchanged."
     )
 
 
@@ -88,8 +100,8 @@ def test_an_attackers_callback_link_does_not_log_the_victim_in(app, provider):
     start(victim)  # the victim may even have a sign-in of their own in progress
     response = callback(victim, code="attackers-code", state=attacker_state)
     assert response.status_code == 400 and provider == [], (
-        f"The attacker's callback link (their code, their state) answered {response.status_code} in the victim's "
-        "browser. The state must be bound to the browser's own session, not merely be 'some valid state'."
+        f"The attacker's callback link (their code, their own valid state) answered {response.status_code} in the "
+        f"victim's browser and exchanged {provider}: the victim would now be signed in to the attacker's account."
     )
 
 
@@ -99,6 +111,6 @@ def test_a_state_works_only_once(app, provider):
     callback(client, code="c1", state=state)
     replay = callback(client, code="c2", state=state)
     assert replay.status_code == 400 and provider == ["c1"], (
-        f"Replaying a callback with a used state answered {replay.status_code}: take the state out of the "
-        "session when you check it (session.pop), so each one works once."
+        f"The same state, brought back a second time in the same browser, answered {replay.status_code} and the "
+        f"codes exchanged are {provider}: a callback URL found in a log or the history can be replayed."
     )

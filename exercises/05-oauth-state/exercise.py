@@ -31,8 +31,8 @@ def create_app():
 
     @app.get("/login")
     def login():
-        # TODO(student) 1: make a fresh, unguessable state for this attempt
-        # (secrets.token_urlsafe(32)), keep it in session["oauth_state"], and send it below.
+        # TODO(student) 1: every attempt must send the provider a `state` that only this
+        # browser can bring back (the README says why).
         query = {
             "response_type": "code",
             "client_id": CLIENT_ID,
@@ -43,10 +43,9 @@ def create_app():
 
     @app.get("/callback")
     def callback():
-        # TODO(student) 2: before anything else, check that the `state` query parameter equals
-        # the one this browser's session holds (session.pop: use it once), with
-        # hmac.compare_digest. Otherwise answer 400 {"error": "invalid_state"}, and do NOT
-        # exchange the code.
+        # TODO(student) 2: before anything else, refuse a callback that does not answer an
+        # attempt this browser started (or answers one already used): 400 with
+        # {"error": "invalid_state"}, and no code exchanged.
         code = request.args.get("code")
         if not code:
             return jsonify(error="invalid_request", error_description="No code came back."), 400

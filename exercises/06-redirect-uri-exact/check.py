@@ -28,7 +28,8 @@ def authorize(client, client_id, redirect_uri):
 def test_a_registered_redirect_uri_gets_the_code(client, client_id, uri):
     response = authorize(client, client_id, uri)
     assert response.status_code == 302 and response.headers["Location"].startswith(uri + "?code="), (
-        f"The registered URI {uri} was refused ({response.status_code}): exact matches must still work."
+        f"{client_id} asked for its own registered URI {uri} and got {response.status_code} "
+        f"{response.headers.get('Location', 'with no redirect')}: the registered URIs must still get the code."
     )
 
 
@@ -46,38 +47,44 @@ LOOKALIKES = {
 
 
 @pytest.mark.parametrize(("client_id", "uri"), LOOKALIKES.values(), ids=LOOKALIKES.keys())
-def test_a_uri_that_merely_starts_with_a_registered_one_is_refused(client, client_id, uri):
+def test_a_uri_that_merely_starts_with_a_registered_one_is_refused(ex, client, client_id, uri):
     response = authorize(client, client_id, uri)
     assert response.status_code == 400 and "Location" not in response.headers, (
-        f"{uri} was accepted ({response.status_code}) because it starts with a registered URI. Prefix "
-        "matching hands the code to whoever controls the rest of that URI: compare whole strings."
+        f"The provider sent {client_id}'s code to {uri} ({response.status_code}), a URI the client never "
+        f"registered (it registered {ex.CLIENTS[client_id]}): whoever controls the rest of that URI "
+        "now holds the code."
     )
 
 
 def test_a_case_variant_is_refused(client):
     response = authorize(client, "notes-app", NOTES.upper())
     assert response.status_code == 400, (
-        "An upper-cased variant was accepted: RFC 9700 asks for exact string comparison."
+        f"{NOTES.upper()} got {response.status_code} for notes-app, which registered {NOTES}: a URI that "
+        "differs from the registered one got the code (RFC 9700 compares them as strings)."
     )
 
 
 def test_another_clients_uri_is_refused(client):
     response = authorize(client, "notes-app", "https://photos.example")
-    assert response.status_code == 400, "notes-app was allowed to use photo-app's redirect URI: match per client."
+    assert response.status_code == 400, (
+        f"notes-app asked for photo-app's redirect URI and got {response.status_code}: one client's code went to "
+        "another client's address."
+    )
 
 
 def test_an_unknown_client_gets_an_error_page_not_a_redirect(client):
     response = authorize(client, "nobody", NOTES)
     assert response.status_code == 400 and "Location" not in response.headers, (
-        "An unknown client got a redirect: with no verified redirect URI the error must be shown on "
-        "the provider's own page (RFC 6749 §4.1.2.1)."
+        f"An unknown client_id got {response.status_code} {response.headers.get('Location', '')}: with no "
+        "registered URI to trust, the provider must show the error on its own page (400), never redirect "
+        "(RFC 6749 §4.1.2.1)."
     )
 
 
 def test_the_check_itself_is_exact(ex):
     assert ex.redirect_uri_allowed("notes-app", NOTES) is True, (
-        "redirect_uri_allowed() should return True for a registered URI, given exactly."
+        "redirect_uri_allowed('notes-app', its registered URI) did not return True."
     )
     assert not ex.redirect_uri_allowed("notes-app", NOTES + "/"), (
-        "redirect_uri_allowed() accepts the registered URI with a '/' added: exact means exact."
+        "redirect_uri_allowed() said yes to notes-app's registered URI with a '/' added: that is another URI."
     )

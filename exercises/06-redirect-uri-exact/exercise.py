@@ -17,8 +17,7 @@ ERROR_PAGE = "<!doctype html><title>Sign-in error</title><h1>Sign-in error</h1><
 def redirect_uri_allowed(client_id, redirect_uri):
     """True only if redirect_uri is, character for character, one the client registered."""
     # TODO(student): this prefix test lets through any URI that merely STARTS with a registered
-    # one (think "https://photos.example.evil.com"). Accept only a redirect_uri that is exactly
-    # one of the client's registered URIs, and nothing for an unknown client.
+    # one (think "https://photos.example.evil.com"). Say yes only to what the client registered.
     return any(redirect_uri.startswith(registered) for registered in CLIENTS.get(client_id, []))
 
 

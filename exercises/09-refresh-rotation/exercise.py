@@ -57,10 +57,9 @@ class RefreshTokens:
             raise InvalidGrant("unknown refresh token")
         if record.revoked:
             raise InvalidGrant("refresh token revoked")
-        # TODO(student): reuse detection. A refresh token may be spent only ONCE. If this one was
-        # already used (record.used), someone holds a copy: revoke its whole family
-        # (self.revoke_family) and raise ReuseDetected. Otherwise mark it used before issuing
-        # the next one.
+        # TODO(student): reuse detection. A refresh token may be spent only ONCE; a spent one
+        # that comes back means someone holds a copy, and then no token of its sign-in may work
+        # any more (raise ReuseDetected).
         if self.clock() >= record.expires_at:
             raise InvalidGrant("refresh token expired")
         return record.user, self._issue(record.user, record.family)

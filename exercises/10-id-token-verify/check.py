@@ -59,7 +59,7 @@ def verify(ex, jwks, token, nonce=NONCE):
     return ex.verify_id_token(token, jwks=jwks, issuer=ISSUER, client_id=CLIENT_ID, nonce=nonce)
 
 
-def assert_refused(ex, jwks, token, what, advice="", nonce=NONCE):
+def assert_refused(ex, jwks, token, what, harm="", nonce=NONCE):
     """verify_id_token must raise InvalidIdToken (not accept, not crash) for this token."""
     try:
         verify(ex, jwks, token, nonce=nonce)
@@ -67,19 +67,23 @@ def assert_refused(ex, jwks, token, what, advice="", nonce=NONCE):
         return
     except Exception as error:
         raise AssertionError(
-            f"{what} crashed verify_id_token with {type(error).__name__}: wrap PyJWT's errors in InvalidIdToken."
+            f"{what} crashed verify_id_token with {type(error).__name__}: a bad token must be refused with "
+            "InvalidIdToken, not crash the sign-in (a 500)."
         ) from error
-    raise AssertionError(f"{what} was accepted. {advice}".strip())
+    raise AssertionError(f"{what} was accepted{': ' + harm if harm else '.'}")
 
 
 def test_a_valid_id_token_gives_its_claims(ex, keys, jwks):
     got = verify(ex, jwks, sign(keys))
-    assert got["sub"] == "alice" and got["nonce"] == NONCE, "A valid id_token did not give back its claims."
+    assert isinstance(got, dict) and got.get("sub") == "alice" and got.get("nonce") == NONCE, (
+        f"A valid id_token for alice gave back {got!r}, not its claims."
+    )
 
 
 def test_a_token_signed_by_the_providers_second_key_is_accepted(ex, keys, jwks):
     assert verify(ex, jwks, sign(keys, kid="k2"))["sub"] == "alice", (
-        "A token signed with the JWKS's second key (k2) was refused: select the key by the header's kid."
+        "A token signed with the JWKS's second key (kid k2) was refused: while the provider rotates its keys, "
+        "every sign-in with the other key would fail."
     )
 
 
@@ -90,13 +94,15 @@ def test_a_forged_signature_is_refused(ex, keys, jwks):
         jwks,
         forged,
         "A token signed with a key that is not the provider's (its header names kid k1)",
-        "Check the signature with the key from the JWKS.",
+        "anyone with a key of their own can sign in as anybody.",
     )
 
 
 def test_alg_none_is_refused(ex, jwks):
     token = hand_made({"alg": "none", "typ": "JWT", "kid": "k1"}, claims(sub="mallory"))
-    assert_refused(ex, jwks, token, "An unsigned token (alg: none)", "Pin algorithms=[ALGORITHM].")
+    assert_refused(
+        ex, jwks, token, "An unsigned token (alg: none)", "anyone can write one for any user, with no key at all."
+    )
 
 
 def test_hs256_keyed_with_the_public_key_is_refused(ex, keys, jwks):
@@ -112,12 +118,18 @@ def test_hs256_keyed_with_the_public_key_is_refused(ex, keys, jwks):
         jwks,
         token,
         "An HS256 token keyed with the provider's public key (algorithm confusion)",
-        "Pin algorithms=[ALGORITHM]: never take alg from the header.",
+        "the public key is public, so anyone can sign such a token.",
     )
 
 
 def test_an_unknown_kid_is_refused(ex, keys, jwks):
-    assert_refused(ex, jwks, sign(keys, kid="evil"), "A token whose kid is in no JWKS", "No key for the kid: refuse.")
+    assert_refused(
+        ex,
+        jwks,
+        sign(keys, kid="evil"),
+        "A token whose kid is in no JWKS",
+        "no key the provider published vouches for it.",
+    )
 
 
 def test_another_issuer_is_refused(ex, keys, jwks):
@@ -126,7 +138,7 @@ def test_another_issuer_is_refused(ex, keys, jwks):
         jwks,
         sign(keys, iss="http://127.0.0.1:8001.evil.example"),
         "A token from another issuer",
-        "Pass issuer= to jwt.decode.",
+        "another provider's tokens (with keys of their own) would sign people in here.",
     )
 
 
@@ -136,7 +148,7 @@ def test_a_token_for_another_client_is_refused(ex, keys, jwks):
         jwks,
         sign(keys, aud="some-other-app"),
         "A token minted for another client (aud)",
-        "Pass audience=client_id.",
+        "a token issued to another app, replayed here, signs its user in.",
     )
 
 
@@ -147,7 +159,7 @@ def test_an_expired_token_is_refused(ex, keys, jwks):
         jwks,
         sign(keys, iat=past, exp=past + 300),
         "An expired id_token",
-        "Verify the signature: PyJWT then checks exp.",
+        "an id_token captured ten minutes ago still signs its user in.",
     )
 
 
@@ -155,7 +167,7 @@ def test_a_token_without_exp_is_refused(ex, keys, jwks):
     token = jwt.encode(
         {k: v for k, v in claims().items() if k != "exp"}, keys["k1"], algorithm="RS256", headers={"kid": "k1"}
     )
-    assert_refused(ex, jwks, token, "An id_token with no exp at all", "Require it: options={'require': [...]}.")
+    assert_refused(ex, jwks, token, "An id_token with no exp at all", "it would be good forever.")
 
 
 def test_a_nonce_from_another_sign_in_is_refused(ex, keys, jwks):
@@ -164,7 +176,7 @@ def test_a_nonce_from_another_sign_in_is_refused(ex, keys, jwks):
         jwks,
         sign(keys, nonce="an-older-nonce"),
         "An id_token carrying another sign-in's nonce (a replay)",
-        "Compare the nonce claim with `nonce`.",
+        "a captured id_token can be replayed into a new sign-in.",
     )
 
 
@@ -174,7 +186,7 @@ def test_a_token_without_nonce_is_refused(ex, keys, jwks):
         jwks,
         sign(keys, nonce=None),
         "An id_token with no nonce, when this sign-in sent one",
-        "Require the nonce claim.",
+        "nothing ties it to this sign-in.",
     )
 
 
@@ -183,8 +195,8 @@ def test_no_expected_nonce_means_refusal_not_a_free_pass(ex, keys, jwks):
         ex,
         jwks,
         sign(keys, nonce=None),
-        "A token without nonce, checked with nonce=None (None == None)",
-        "Refuse when the expected nonce is empty.",
+        "A token without nonce, checked for a sign-in whose expected nonce is None",
+        "an empty expected nonce matched an absent one, and nothing ties the token to any sign-in.",
         nonce=None,
     )
 

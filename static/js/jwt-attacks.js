@@ -2,7 +2,8 @@
 // show both verdicts. The forging happens on the attacker's workbench (vulnerable/jwt_bench.py,
 // one forger per attack in vulnerable/jwt_attacks.py), never on the naive server itself.
 
-import { $, on } from "./dom.js";
+import { $, el, on } from "./dom.js";
+import { decode } from "./jwt-token.js";
 import { send } from "./wire.js";
 
 function verdict(cell, response, data) {
@@ -12,6 +13,35 @@ function verdict(cell, response, data) {
   tag.className = `verdict ${accepted ? "fail" : "pass"}`;
   tag.textContent = accepted ? `${response.status}: fell for it` : `${response.status}: refused`;
   cell.append(tag, ` ${(data && (data.error || data.message)) || ""}`);
+}
+
+// A forged token, decoded as anyone can decode it (no key needed): what the attacker sent.
+function decodedToken(title, token) {
+  const { parts, header, payload } = decode(token);
+  const json = (value) => (value === null ? "(not JSON)" : JSON.stringify(value, null, 2));
+  const signature = parts[2] ? `signature: ${parts[2].length} characters` : "signature: none (empty)";
+  return el(
+    "div",
+    { class: "forged-token" },
+    el("h3", {}, title),
+    el("h4", {}, "Header"),
+    el("pre", { class: "decoded tok-header", tabindex: "0" }, json(header)),
+    el("h4", {}, "Payload"),
+    el("pre", { class: "decoded tok-payload", tabindex: "0" }, json(payload)),
+    el("p", { class: "tok-signature" }, signature),
+  );
+}
+
+function showForged(attack, data) {
+  const row = $(`[data-forged="${attack}"]`);
+  const tokens = el("div", { class: "columns two" }, decodedToken("Sent to the naive verifier", data.naive_token), decodedToken("Sent to this app", data.real_token));
+  row.querySelector("[data-forged-tokens]").replaceChildren(el("details", { open: "" }, el("summary", {}, "The two forged tokens, decoded"), tokens));
+  row.hidden = false;
+}
+
+// The bench's panel shows the last attack's exchanges only: ten attacks' worth is a wall.
+function clearPanel(id) {
+  document.getElementById(id)?.querySelector(".wire-list")?.replaceChildren();
 }
 
 // LAB-3: the workbench holds no account and no key of the real app. Bob signs in to the real
@@ -34,6 +64,7 @@ async function bobsTokens(wire, attack) {
 
 async function run(attack, wire) {
   const row = $(`[data-attack="${attack}"]`);
+  clearPanel(wire);
   let tokens;
   try {
     tokens = await bobsTokens(wire, attack);
@@ -51,6 +82,7 @@ async function run(attack, wire) {
     $("[data-bench-note]").textContent = data.error;
     return;
   }
+  showForged(attack, data);
   const naive = await send(wire, `/vulnerable/jwt/${data.target}`, { headers: { Authorization: `Bearer ${data.naive_token}` } });
   verdict(row.querySelector("[data-naive]"), naive.response, naive.data);
   const real = await send(wire, `/jwt/${data.target}`, { headers: { Authorization: `Bearer ${data.real_token}` } });

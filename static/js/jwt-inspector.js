@@ -19,7 +19,12 @@ export function checksList(result) {
     list.append(el("li", {}, el("span", { class: `verdict ${check.verdict}` }, check.verdict), " ", el("strong", {}, check.check), `: ${check.detail}`));
   }
   const final = el("p", { class: `final ${result.accepted ? "ok" : "bad"}`, "data-final": "" }, `${result.accepted ? "Accepted" : "Refused"}: ${result.reason}`);
-  return [list, final];
+  return result.lesson ? [list, final, lesson(result.lesson)] : [list, final];
+}
+
+// Another issuer's token (the OAuth lab's id_token): why its refusal is the defence (foreign.py).
+function lesson({ title, points }) {
+  return el("div", { class: "lesson", "data-lesson": "" }, el("h3", {}, title), el("ul", {}, ...points.map((point) => el("li", {}, point))));
 }
 
 function decodedBlock(title, value) {

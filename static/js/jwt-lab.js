@@ -21,8 +21,14 @@ function say(selector, text, ok) {
   node.classList.toggle("bad", ok === false);
 }
 
+// A token pair says nothing of itself (POST /jwt/refresh answers with tokens, no message): say what came back.
+function pairWords(data) {
+  return `a new access token (for ${data.expires_in} s) and a new refresh token; the refresh token sent is used up`;
+}
+
 function describe(response, data) {
-  const body = typeof data === "object" && data ? data.message || data.error || "" : String(data).slice(0, 120);
+  const words = data?.access_token ? pairWords(data) : "";
+  const body = typeof data === "object" && data ? data.message || data.error || words : String(data).slice(0, 120);
   // A throttled attempt (PW-6): the description says how long to wait, in words.
   if (response.status === 429 && data?.description) return `${response.status} ${response.statusText}: ${data.description}`;
   return `${response.status} ${response.statusText}: ${body}`;
@@ -32,15 +38,18 @@ async function signIn(event) {
   event.preventDefault();
   const form = event.target;
   const json = { username: form.username.value, password: form.password.value };
+  // Sent as typed: the server clamps it to its bounds (signin.LAB_LIFETIME), and the answer's
+  // expires_in says what was granted. The page repeats no bound of its own.
   const lifetime = parseInt(form.lifetime.value, 10);
-  if (!Number.isNaN(lifetime)) json.lifetime = Math.min(Math.max(lifetime, 5), 120);
+  if (!Number.isNaN(lifetime)) json.lifetime = lifetime;
   const { response, data } = await send(WIRE, "/jwt/login", { method: "POST", json });
   if (!response.ok) {
     say("[data-jwt-status]", `Sign-in refused: ${describe(response, data)}`, false);
     return;
   }
   update({ username: json.username, access: data.access_token, refresh: data.refresh_token, previousRefresh: null, revoked: null });
-  say("[data-jwt-status]", `Signed in as ${json.username}: access token for ${data.expires_in} s, refresh token kept in memory.`, true);
+  const clamped = json.lifetime !== undefined && json.lifetime !== data.expires_in ? ` (${json.lifetime} s asked: the server allows ${form.lifetime.min} to ${form.lifetime.max})` : "";
+  say("[data-jwt-status]", `Signed in as ${json.username}: access token for ${data.expires_in} s${clamped}, refresh token kept in memory.`, true);
 }
 
 const CALLS = {
@@ -113,7 +122,7 @@ function init() {
   inspector.init(() => state.access);
   keyring.init(WIRE);
   storage.init(WIRE);
-  attacks.init(WIRE);
+  attacks.init("jwt-bench-wire"); // the bench, full width below, has a wire panel of its own
 }
 
 init();

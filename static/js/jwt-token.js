@@ -45,6 +45,7 @@ const MEANING = {
   jti: () => "the token's unique id: what logout puts on the blocklist.",
   type: (v) => `the kind of token (${v}): an access token cannot refresh, a refresh token cannot call the API.`,
   fam: () => "the refresh family (this sign-in): reusing a refresh token revokes the whole family.",
+  gen: () => "which of the user's password changes the token came after: the next change refuses it.",
   auth_time: (v) => `signed in (password typed) at ${localTime(v)}. Refreshing never extends the sign-in past its limit.`,
   csrf: () => "cookie mode only: the double-submit value the page must echo in X-CSRF-TOKEN.",
 };

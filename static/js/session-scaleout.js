@@ -2,7 +2,7 @@
 // its replica, as a load balancer would (blueprints/session/scaleout.py), and returns each hop
 // for the wire panel. Three cases: a store per instance, the shared store, JWT on both.
 
-import { $, on, text } from "./dom.js";
+import { $, on } from "./dom.js";
 import { renderSteps, summary, verdict } from "./session-report.js";
 
 // --- 7. Scale-out -------------------------------------------------------------------------------
@@ -15,26 +15,28 @@ const EXPECTED = {
 
 async function scale(button) {
   const kind = button.dataset.scale;
+  const node = $("[data-scale-result]");
+  // Each case's steps replace the last one's: a result left from (b) must not stand under (c).
+  $("[data-scale-steps]").replaceChildren();
+  node.textContent = `${button.textContent}: running…`;
+  // (c) signs in at /jwt/login when a password is typed in the sign-in form. After a form
+  // sign-in the reload has emptied that field: then the server issues a token to the user the
+  // session already names (blueprints/session/scaleout.py, issued_to_session_user).
   const form = $("[data-login-form]");
-  const body = kind === "jwt" ? { username: form.elements.username.value, password: form.elements.password.value } : {};
-  if (kind === "jwt" && !body.password) {
-    text("[data-scale-result]", "Type a username and password in the sign-in form first: the JWT login needs them.");
-    form.elements.password.focus();
-    return;
-  }
+  const password = form.elements.password.value;
+  const body = kind === "jwt" && password ? { username: form.elements.username.value, password } : {};
   const response = await fetch(`/session/scaleout/${kind}`, {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
     body: JSON.stringify(body),
   });
   const data = await response.json();
-  const node = $("[data-scale-result]");
   if (!response.ok) {
-    node.textContent = `${response.status}: ${summary(data)}`;
+    node.textContent = `${button.textContent}: ${response.status}: ${summary(data)}`;
     return;
   }
   renderSteps($("[data-scale-steps]"), data.steps);
-  verdict(node, data.steps.every((s) => s.expected), EXPECTED[kind]);
+  verdict(node, data.steps.every((s) => s.expected), `${button.textContent}: ${EXPECTED[kind]}`);
 }
 
 export function init() {

@@ -76,22 +76,20 @@ function pretty(body) {
   }
 }
 
-// Render one exchange ({hop, request, response}) at the top of a panel.
+// Render one exchange ({hop, request, response}) in a panel: on top, or last in an in-order
+// panel. A record may say who saw it (`seen_by`: the dance's raw hops come from the app and the
+// provider) and carry an `anchor`, the id the dance diagram links to.
 export function show(panel, record) {
   const target = typeof panel === "string" ? document.getElementById(panel) : panel;
   const { request, response } = record;
   const status = String(response.status);
-  const item = el(
-    "li",
-    { class: "wire-item" },
-    el(
-      "h3",
-      {},
-      el("span", { class: "wire-hop" }, record.hop || "browser"),
-      `${request.method} ${request.url} → `,
-      el("span", { class: `wire-status s${status[0]}` }, status),
-    ),
-  );
+  const attributes = { class: "wire-item" };
+  // tabindex -1: a link to the hop moves the keyboard's focus there, not only the view.
+  if (record.anchor) Object.assign(attributes, { id: record.anchor, tabindex: "-1" });
+  const heading = el("h3", {}, el("span", { class: "wire-hop" }, record.hop || "browser"));
+  if (record.seen_by) heading.append(el("span", { class: "wire-seen" }, record.seen_by));
+  heading.append(`${request.method} ${request.url} → `, el("span", { class: `wire-status s${status[0]}` }, status));
+  const item = el("li", attributes, heading);
   if (record.note) item.append(el("p", { class: "wire-note" }, record.note));
   item.append(el("h4", {}, "Request headers"), headerBlock(request.headers || []));
   // A body scrolls past its max-height: tabindex lets the keyboard reach it and scroll it.

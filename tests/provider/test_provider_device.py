@@ -72,6 +72,18 @@ def test_rfc8628_3_2_the_response_has_every_field(tv):
     assert codes["expires_in"] == 600 and codes["interval"] == 5
 
 
+def test_rfc8628_3_5_a_shorter_first_interval_still_grows_by_five_seconds_on_slow_down(tmp_path, signing_key_pem):
+    # DEVICE_POLLING_INTERVAL: the first interval (the live servers of the browser tests use 2).
+    settings_2s = provider_config(tmp_path, DEVICE_POLLING_INTERVAL=2, SIGNING_KEY_PEM=signing_key_pem)
+    app = create_app(settings_2s)
+    device = Device(app.test_client(), lab_settings(app))
+    assert device.start().get_json()["interval"] == 2
+    assert device.poll().get_json()["error"] == "authorization_pending"
+    slowed = device.poll().get_json()
+    assert slowed["error"] == "slow_down"
+    assert "wait at least 7 seconds" in slowed["error_description"]
+
+
 def test_rfc8628_6_1_the_user_code_is_eight_consonants_shown_as_two_groups(provider_client, settings):
     codes = [Device(provider_client, settings).start().get_json()["user_code"] for _ in range(20)]
     assert all(SHOWN_CODE.fullmatch(code) for code in codes)

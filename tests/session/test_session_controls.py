@@ -333,7 +333,7 @@ def test_ses_3_production_cookies_are_secure(production_app, production_admin):
         assert "secure" in attributes(set_cookie(logout, name))
 
 
-def test_pw_1_demo_accounts_are_hashed_with_argon2id(app):
+def test_pw_1_demo_accounts_are_hashed_with_argon2id(production_argon2, app):
     with app.app_context():
         stored = db.session.execute(db.select(User).filter_by(username="alice")).scalar_one().password_hash
     assert stored.startswith("$argon2id$") and "m=19456,t=2,p=1" in stored

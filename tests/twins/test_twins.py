@@ -116,12 +116,12 @@ def bobs_pair(client):
 
 def test_lab_3_the_naive_jwt_server_does_not_know_an_account_made_through_signup(client):
     sign_up(client)
-    response = client.post("/vulnerable/jwt/login", json={"username": "carol"})
-    assert response.status_code == 401 and response.json == {"error": "unknown user"}
+    response = client.post("/vulnerable/jwt/login", json={"username": "carol", "password": STRONG})
+    assert response.status_code == 401 and response.json == {"error": "invalid username or password"}
 
 
 def test_lab_3_tokens_of_the_naive_jwt_server_open_nothing_real(client):
-    naive = client.post("/vulnerable/jwt/login", json={"username": "alice"}).json
+    naive = client.post("/vulnerable/jwt/login", json={"username": "alice", "password": PASSWORDS["alice"]}).json
     admin = client.get("/jwt/admin", headers={"Authorization": f"Bearer {naive['access_token']}"})
     refresh = client.post("/jwt/refresh", headers={"Authorization": f"Bearer {naive['refresh_token']}"})
     assert admin.status_code == refresh.status_code == 401
@@ -314,7 +314,7 @@ def test_lab_3_the_helper_for_another_app_looks_up_no_real_user(provider_app, pr
     assert alice["sub"] == "naive-alice" and "email" not in alice
 
 
-def test_lab_3_the_naive_provider_serves_only_the_apps_own_client(provider_app, provider_client):
+def test_lab_3_the_naive_provider_serves_no_client_registered_in_the_console(provider_app, provider_client):
     from provider.models import Client, db
 
     with provider_app.app_context():
