@@ -28,7 +28,8 @@ class Challenge:
     victim: object = None  # a victim.Scenario when the attack needs someone else's browser
 
     def __post_init__(self):
-        assert self.lab in LABS and self.level in LEVELS and len(self.hints) >= 3, self.id
+        if self.lab not in LABS or self.level not in LEVELS or len(self.hints) < 3:
+            raise ValueError(f"challenge {self.id}: a lab of LABS, a level of LEVELS, and a ladder of 3 hints or more")
 
 
 CHALLENGES: dict[str, Challenge] = {}
@@ -36,7 +37,8 @@ CHALLENGES: dict[str, Challenge] = {}
 
 def register(**fields):
     challenge = Challenge(**fields)
-    assert challenge.id not in CHALLENGES, challenge.id
+    if challenge.id in CHALLENGES:
+        raise ValueError(f"two challenges named {challenge.id}")
     CHALLENGES[challenge.id] = challenge
     return challenge
 

@@ -6,6 +6,8 @@ held) or by a Victim with the hops her browser made; the real bot runs in
 test_oauth_challenges_browser.py. Codes come from the live provider, as curl would get them.
 """
 
+import base64
+import hashlib
 import json
 import secrets
 from urllib.parse import urlencode, urlsplit
@@ -99,6 +101,11 @@ def redeem_as_the_notes_app(live, code):
 
 def stolen_redirect_uri(live, exploit_id="0123abcd"):
     return f"{live.app_url}@{urlsplit(live.attacker_url).netloc}/collect/{exploit_id}"
+
+
+def c_hash(code):
+    """OIDC Core §3.3.2.11: the left half of the code's SHA-256, base64url (the id_token's c_hash)."""
+    return base64.urlsafe_b64encode(hashlib.sha256(code.encode()).digest()[:16]).rstrip(b"=").decode()
 
 
 def a_victim(*hops):
@@ -236,7 +243,7 @@ def test_no_pkce_the_naive_provider_redeems_the_phone_apps_code_with_no_secret_a
 
 def test_no_pkce_is_solved_by_signing_in_to_the_backend_with_the_code_her_visit_lost(live, student):
     code, id_token = caught_id_token(live)
-    victims_visit_left(live, player_of(student), NO_PKCE, code=[code], c_hash=[oauth_challenges.code_hash(code)])
+    victims_visit_left(live, player_of(student), NO_PKCE, code=[code], c_hash=[c_hash(code)])
     answer = student.post(f"{live.app_url}/vulnerable/oauth/mobile/signin", json={"id_token": id_token}, timeout=10)
     assert answer.status_code == 200 and answer.json()["user"] == "alice"
     assert answer.headers[HEADER] == NO_PKCE
@@ -250,7 +257,7 @@ def test_no_pkce_stays_unsolved_with_an_alice_code_her_visit_never_held(live, st
 
 def test_no_pkce_stays_unsolved_with_a_code_another_players_victim_lost(live, student):
     code, id_token = caught_id_token(live)
-    victims_visit_left(live, "someone-else", NO_PKCE, c_hash=[oauth_challenges.code_hash(code)])
+    victims_visit_left(live, "someone-else", NO_PKCE, c_hash=[c_hash(code)])
     answer = student.post(f"{live.app_url}/vulnerable/oauth/mobile/signin", json={"id_token": id_token}, timeout=10)
     assert HEADER not in answer.headers
 
@@ -258,7 +265,7 @@ def test_no_pkce_stays_unsolved_with_a_code_another_players_victim_lost(live, st
 def test_no_pkce_real_attempt_is_the_real_provider_refusing_a_code_without_its_verifier(live, student, monkeypatch):
     monkeypatch.setitem(live.app.config, "SPA_CLIENT_ID", "authlab-spa")  # as the provider hands it over
     code, id_token = caught_id_token(live)
-    victims_visit_left(live, player_of(student), NO_PKCE, c_hash=[oauth_challenges.code_hash(code)])
+    victims_visit_left(live, player_of(student), NO_PKCE, c_hash=[c_hash(code)])
     student.post(f"{live.app_url}/vulnerable/oauth/mobile/signin", json={"id_token": id_token}, timeout=10)
     shown = real_attempt(student, live, NO_PKCE)
     assert "The real app answered 400: refused" in shown and "Missing" in shown and "code_verifier" in shown
@@ -312,6 +319,12 @@ def test_lab_3_the_phone_apps_id_token_signs_nobody_in_to_the_real_app(live):
 
 
 def test_lab_3_the_phone_app_is_no_client_of_the_real_provider(live):
-    params = {**mobile_params(), "state": "s", "nonce": "n", "code_challenge": "a" * 43, "code_challenge_method": "S256"}
+    params = {
+        **mobile_params(),
+        "state": "s",
+        "nonce": "n",
+        "code_challenge": "a" * 43,
+        "code_challenge_method": "S256",
+    }
     answer = requests.get(f"{live.provider_url}/authorize", params=params, allow_redirects=False, timeout=10)
     assert answer.status_code == 400

@@ -223,7 +223,11 @@ def test_provider_no_pkce_is_solved_by_redeeming_the_caught_code_and_signing_in_
 
 
 def test_provider_no_pkce_is_solved_from_plain_http_like_curl(live):
-    student = requests.Session()
+    with requests.Session() as student:
+        curl_solves_no_pkce(student, live)
+
+
+def curl_solves_no_pkce(student, live):
     page_url = f"{live.app_url}/challenges/provider-no-pkce"
     token = csrf_token(student.get(page_url, timeout=10).text)
     visit = student.post(f"{page_url}/victim", data={"csrf_token": token}, timeout=VISIT_TIMEOUT / 1000)
