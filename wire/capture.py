@@ -54,12 +54,7 @@ class WireCapture:
             return chunks.append
 
         result = self.wsgi_app(environ, capture_start)
-        try:
-            chunks.extend(result)
-        finally:
-            if hasattr(result, "close"):
-                result.close()
-        response_body = b"".join(chunks)
+        response_body = drained(result, chunks)
         outcome = self.keep(environ, request_body, sent, response_body)
         start_response(sent["status"], [*sent["headers"], outcome])
         return [response_body]
@@ -79,12 +74,7 @@ class WireCapture:
         answering[0] = False  # an iterable that starts its answer later is passed through
         if not sent:
             return result
-        try:
-            chunks.extend(result)
-        finally:
-            if hasattr(result, "close"):
-                result.close()
-        response_body = b"".join(chunks)
+        response_body = drained(result, chunks)
         # A view asks for GETs only: no body was sent, and none was read here.
         self.keep(environ, b"", sent, response_body, environ[ASKED])
         start_response(sent["status"], sent["headers"])
@@ -140,3 +130,13 @@ class WireCapture:
         query = environ.get("QUERY_STRING")
         url = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}{environ.get('PATH_INFO', '')}"
         return url + (f"?{query}" if query else "")
+
+
+def drained(result, chunks):
+    """The whole body of a WSGI answer (what start_response's write got, then the iterable), closed after."""
+    try:
+        chunks.extend(result)
+    finally:
+        if hasattr(result, "close"):
+            result.close()
+    return b"".join(chunks)

@@ -14,6 +14,8 @@ from urllib.parse import parse_qs
 import pytest
 import requests
 
+from tests.challenges.student import challenge, status
+
 pytestmark = pytest.mark.browser
 
 # What a student types in the console: base64url, HMAC with WebCrypto, bob's naive sign-in.
@@ -80,14 +82,6 @@ ATTACKS = {
 def console(page, body):
     """Run a few lines in the page, as a student would in DevTools' console."""
     return page.evaluate(f"async () => {{ {TOOLS} {body} }}")
-
-
-def challenge(page, live, challenge_id):
-    page.goto(f"{live.app_url}/challenges/{challenge_id}")
-
-
-def status(page):
-    return page.text_content("#status").strip()
 
 
 def let_the_victim_sign_in(page):

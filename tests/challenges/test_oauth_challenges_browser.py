@@ -14,38 +14,12 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
+from tests.challenges.student import VISIT_TIMEOUT, challenge, send_the_victim, status, stored_exploit
 from tests.oauth_flow import csrf_token
 
 pytestmark = pytest.mark.browser
 
-VISIT_TIMEOUT = 60_000  # ms: a visit is a few seconds, many more on a loaded machine
 MOBILE = {"client_id": "authlab-notes-mobile", "redirect_uri": "com.authlab.notes:/oauth2redirect"}
-
-
-def challenge(page, live, challenge_id):
-    page.goto(f"{live.app_url}/challenges/{challenge_id}")
-
-
-def send_the_victim(page, link=None):
-    """The challenge page's victim form: paste the link (if the story takes one), send, wait for the visit."""
-    if link is not None:
-        page.fill("#victim-link", link)
-    button = "Send the link to the victim" if link is not None else "Let the victim sign in"
-    # The answer comes once a whole browser has run the visit on the server: longer than a click.
-    page.click(f"text={button}", timeout=VISIT_TIMEOUT)
-    page.wait_for_selector("text=The victim's last visit", timeout=VISIT_TIMEOUT)
-
-
-def stored_exploit(page, live, html):
-    """The address of a page stored on the attacker's exploit server, as its editor shows it."""
-    page.goto(f"{live.attacker_url}/exploit")
-    page.fill("#exploit-body", html)
-    page.click("text=Store the page")
-    return page.get_attribute("#exploit-address", "href")
-
-
-def status(page):
-    return page.text_content("#status").strip()
 
 
 def hops(page):

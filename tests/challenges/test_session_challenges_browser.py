@@ -11,32 +11,12 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
+from tests.challenges.student import VISIT_TIMEOUT, challenge, send_the_victim, status, stored_exploit
 from tests.oauth_flow import csrf_token
 
 pytestmark = pytest.mark.browser
 
 WHOAMI = "/vulnerable/session/whoami"
-VISIT_TIMEOUT = 60_000  # ms: a visit is a few seconds, many more on a loaded machine
-
-
-def challenge(page, live, challenge_id):
-    page.goto(f"{live.app_url}/challenges/{challenge_id}")
-
-
-def send_the_victim(page, link):
-    """The challenge page's victim form: paste the link, send it, wait for the visit to end."""
-    page.fill("#victim-link", link)
-    # The answer comes once a whole browser has run the visit on the server: longer than a click.
-    page.click("text=Send the link to the victim", timeout=VISIT_TIMEOUT)
-    page.wait_for_selector("text=The victim's last visit", timeout=VISIT_TIMEOUT)
-
-
-def stored_exploit(page, live, html):
-    """The address of a page stored on the attacker's exploit server, as its editor shows it."""
-    page.goto(f"{live.attacker_url}/exploit")
-    page.fill("#exploit-body", html)
-    page.click("text=Store the page")
-    return page.get_attribute("#exploit-address", "href")
 
 
 def auto_post(live, path, **fields):
@@ -45,10 +25,6 @@ def auto_post(live, path, **fields):
     return (
         f'<form method="post" action="{live.app_url}{path}">{inputs}</form><script>document.forms[0].submit()</script>'
     )
-
-
-def status(page):
-    return page.text_content("#status").strip()
 
 
 def send_to_the_real_code(page):
