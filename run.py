@@ -124,6 +124,11 @@ def serve_all(names):
     for name in names:
         variable, default, _ = SERVERS[name]
         print(f"  {name:<9} {env.get(variable, default)}")
+    return supervise(children)
+
+
+def supervise(children):
+    """Wait on the servers started; when one exits, or on Ctrl-C, stop them all (classroom too)."""
     print("Ctrl-C stops them all.", flush=True)
     try:
         while all(child.poll() is None for child in children.values()):
