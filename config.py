@@ -33,6 +33,9 @@ class Config:
     # The embedded store: a real SQLite file in the instance folder (set in config_loader.load()).
     SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"timeout": 15}}
     REDIS_URL = None
+    # Put before every key this app writes to Redis (sessions take SESSION_KEY_PREFIX too): a
+    # classroom sandbox sets its own, so sandboxes sharing one Redis never read each other's keys.
+    REDIS_KEY_PREFIX = ""
 
     # Refuse request bodies larger than 1 MiB with a 413 instead of reading them.
     MAX_CONTENT_LENGTH = 1024 * 1024

@@ -42,7 +42,11 @@ def limiter_store(app):
         except ConfigurationError as exc:
             raise CannotStart(f"RATELIMIT_STORAGE_URI={uri} cannot be used: {exc}") from exc
     if app.config.get("REDIS_URL"):
-        return RedisStorage(app.config["REDIS_URL"], connection_pool=app.extensions["redis"].connection_pool)
+        return RedisStorage(
+            app.config["REDIS_URL"],
+            connection_pool=app.extensions["redis"].connection_pool,
+            key_prefix=app.config["REDIS_KEY_PREFIX"] + "LIMITS",  # a classroom sandbox counts apart
+        )
     with app.app_context():
         return DatabaseStorage(app.extensions["sqlalchemy"].engine)
 

@@ -6,6 +6,8 @@ bearer credential: a result lands in the sender's own row, never in another's.
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
+import bodies
+
 from .registry import KEY
 
 bp = Blueprint("results", __name__)
@@ -23,7 +25,10 @@ def submit():
     row = current_app.extensions["classroom_registry"].find(key)
     if row is None:
         abort(404, "No sandbox has that key: it may have expired.")
-    body = request.get_json(silent=True)
+    try:
+        body = bodies.json_body()  # bounded: size, depth, UTF-8 (a 5,000-deep array is a 400, not a crash)
+    except bodies.MalformedJSON:
+        body = None
     if not isinstance(body, dict):
         abort(400, 'Send JSON: {"exercise": 3, "passed": 4, "checks": 5}.')
     values = {}

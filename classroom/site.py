@@ -9,7 +9,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 import security
 import storage
@@ -86,6 +86,8 @@ def class_hosts(settings):
 def register_errors(app):
     @app.errorhandler(HTTPException)
     def plain(error):
+        if isinstance(error, SecurityError):  # a Host this class does not answer: build no URL from it
+            return error.description, 400, {"Content-Type": "text/plain; charset=utf-8"}
         if request.path.startswith("/classroom/") or request.path.endswith(".json"):
             return jsonify(error=error.name, message=error.description), error.code
         return render_template("classroom/error.html", error=error), error.code

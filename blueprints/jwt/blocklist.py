@@ -15,6 +15,7 @@ request; Redis is asked on every request.
 
 from datetime import UTC, datetime
 
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 import storage
@@ -27,6 +28,12 @@ from .models import RevokedToken
 PREFIX = "jwt:blocklist:"
 
 
+def prefix():
+    """This app's blocklist keys in Redis; a classroom sandbox's are prefixed with its own name,
+    so one sandbox's revocations can neither block nor unblock another's (REDIS_KEY_PREFIX)."""
+    return current_app.config["REDIS_KEY_PREFIX"] + PREFIX
+
+
 def revoke(entry_id, expires_at, reason="revoked"):
     """Block `entry_id` (a jti, or "family:<id>") until `expires_at` (a UTC epoch second)."""
     expires_at = int(expires_at)
@@ -34,7 +41,7 @@ def revoke(entry_id, expires_at, reason="revoked"):
     if redis is not None:
         # EXAT: Redis deletes the entry at that second by itself (TTL = the token's own exp).
         if expires_at > datetime.now(UTC).timestamp():
-            redis.set(PREFIX + entry_id, reason, exat=expires_at)
+            redis.set(prefix() + entry_id, reason, exat=expires_at)
         return
     expires = datetime.fromtimestamp(expires_at, UTC).replace(tzinfo=None)
     # Expired entries are swept whenever one is added, so the table stays small.
@@ -53,7 +60,7 @@ def revoked_reason(*entry_ids):
         return None
     redis = storage.redis_client()
     if redis is not None:
-        for value in redis.mget([PREFIX + i for i in ids]):
+        for value in redis.mget([prefix() + i for i in ids]):
             if value is not None:
                 return value.decode()
         return None
@@ -65,7 +72,7 @@ def size():
     """How many entries the store holds (for the lab page)."""
     redis = storage.redis_client()
     if redis is not None:
-        return sum(1 for _ in redis.scan_iter(PREFIX + "*", count=500))
+        return sum(1 for _ in redis.scan_iter(prefix() + "*", count=500))
     return db.session.execute(
         db.select(db.func.count()).select_from(RevokedToken).where(RevokedToken.expires_at >= utcnow())
     ).scalar_one()

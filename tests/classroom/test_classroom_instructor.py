@@ -59,7 +59,8 @@ def test_resetting_a_sandbox_starts_it_again_from_nothing(a_class):
 
 
 def test_resetting_one_sandbox_leaves_the_others_as_they_were(a_class):
-    fay, gil = join(a_class, "Fay"), join(a_class, "Gil")
+    join(a_class, "Fay")
+    gil = join(a_class, "Gil")
     token = jwt_sign_in(gil)["access_token"]
     alg_none_admin(gil)
     teacher = Instructor(a_class)
@@ -84,7 +85,9 @@ def test_a_reset_without_the_dashboards_form_token_is_refused(a_class):
 def test_a_student_cannot_reset_a_sandbox(a_class):
     ivy = join(a_class, "Ivy")
     page = ivy.http.get(a_class.front, timeout=10)
-    answer = ivy.http.post(a_class.front + "instructor/reset", data={"sandbox": "all", "csrf_token": form_token(page.text)}, timeout=10)
+    answer = ivy.http.post(
+        a_class.front + "instructor/reset", data={"sandbox": "all", "csrf_token": form_token(page.text)}, timeout=10
+    )
     assert answer.status_code == 401
 
 

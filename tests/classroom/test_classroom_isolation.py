@@ -24,14 +24,18 @@ def test_retiring_every_key_in_one_sandbox_leaves_another_sandboxes_tokens_good(
     ada_admin, bea_token = jwt_sign_in(ada)["access_token"], jwt_sign_in(bea)["access_token"]
     old = ada.http.get(ada.url("app", "/jwt/api/keys"), timeout=30).json()["keys"][0]["kid"]
     assert ada.http.post(ada.url("app", "/jwt/api/keys/rotate"), json={}, headers=bearer(ada_admin), timeout=30).ok
-    assert ada.http.post(ada.url("app", "/jwt/api/keys/retire"), json={"kid": old}, headers=bearer(ada_admin), timeout=30).ok
+    assert ada.http.post(
+        ada.url("app", "/jwt/api/keys/retire"), json={"kid": old}, headers=bearer(ada_admin), timeout=30
+    ).ok
     assert ada.http.get(ada.url("app", "/jwt/protected"), headers=bearer(ada_admin), timeout=30).status_code == 401
     assert bea.http.get(bea.url("app", "/jwt/protected"), headers=bearer(bea_token), timeout=30).status_code == 200
 
 
 def test_a_session_cookie_from_one_sandbox_signs_nobody_in_in_another(a_class):
     ada, bea = join(a_class, "Ada"), join(a_class, "Bea")
-    assert ada.http.post(ada.url("app", "/session/login"), json={"username": "alice", "password": "wonderland"}, timeout=30).ok
+    assert ada.http.post(
+        ada.url("app", "/session/login"), json={"username": "alice", "password": "wonderland"}, timeout=30
+    ).ok
     stolen = requests.Session()
     stolen.cookies.update({"session": ada.http.cookies.get("session")})
     assert stolen.get(ada.url("app", "/session/admin"), timeout=30).status_code == 200
@@ -63,5 +67,8 @@ def test_a_malformed_sandbox_key_finds_nothing_on_every_origin(a_class):
 
 def test_the_sandboxes_provider_is_its_own(a_class):
     ada, bea = join(a_class, "Ada"), join(a_class, "Bea")
-    issuers = [s.http.get(s.url("provider", "/.well-known/openid-configuration"), timeout=30).json()["issuer"] for s in (ada, bea)]
+    issuers = [
+        s.http.get(s.url("provider", "/.well-known/openid-configuration"), timeout=30).json()["issuer"]
+        for s in (ada, bea)
+    ]
     assert issuers == [ada.url("provider", ""), bea.url("provider", "")]

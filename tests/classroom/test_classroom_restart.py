@@ -1,0 +1,47 @@
+"""A sandbox outlives a restart of the class's server; an idle one expires with its files."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from classroom import registry as register
+from classroom import sandbox_apps
+from tests.classroom.conftest import Instructor, alg_none_admin, join, jwt_sign_in, start_class
+
+
+def test_a_sandbox_keeps_its_tokens_and_progress_across_a_restart(tmp_path, resolving_localhost_names):
+    folder = tmp_path / "class"
+    first = start_class(folder)
+    student = join(first, "Vic")
+    token = jwt_sign_in(student)["access_token"]
+    alg_none_admin(student)
+    first.stop()
+    again = start_class(folder, ports=first.settings.ports)
+    try:
+        student.running = again  # the same folder and origins, a new server
+        answer = student.http.get(
+            student.url("app", "/jwt/protected"), headers={"Authorization": f"Bearer {token}"}, timeout=30
+        )
+        assert answer.status_code == 200
+        teacher = Instructor(again)
+        teacher.sign_in()
+        assert [c["id"] for c in teacher.student("Vic")["solved"]] == ["jwt-alg-none"]
+    finally:
+        again.stop()
+
+
+def test_a_sandbox_idle_beyond_the_limit_is_deleted_with_its_folder(tmp_path, resolving_localhost_names):
+    running = start_class(tmp_path / "class", sandbox_hours=1)
+    try:
+        student = join(running, "Wyn")
+        jwt_sign_in(student)
+        row = running.origins["app"].registry.find(student.key)
+        where = sandbox_apps.folder(running.settings, row)
+        assert where.exists()
+        with running.origins["app"].registry.engine.begin() as db:
+            db.execute(sa.update(register.sandboxes).values(last_seen=register.now() - timedelta(hours=2)))
+        join(running, "Xan")  # joining sweeps the idle ones
+        assert not where.exists()
+        assert student.http.get(student.url("app", "/jwt/"), timeout=10).status_code == 404
+    finally:
+        running.stop()
