@@ -7,6 +7,7 @@
     python -m exercises 1 --solution      the reference solution, printed the second time you ask
     python -m exercises 1 --starter       check the starter as shipped (everything still to do)
     python -m exercises 1 --check-solution  check the reference solution (instructors)
+    python -m exercises 1 --submit URL    check, then send the result to the class (URL: your sandbox)
 
 `make exercise 1` (or `make exercise N=1`) runs the second line, `make hint 1` (or
 `make exercise 1 HINT=1`) the third. Each check's result and the hints shown are remembered in
@@ -16,7 +17,7 @@ instance/exercise-progress.json (exercises/progress.py).
 import argparse
 import sys
 
-from exercises import CATALOG, find, progress, reveal
+from exercises import CATALOG, find, progress, reveal, submit
 from exercises.runner import print_results, run_checks
 
 
@@ -33,7 +34,7 @@ def list_exercises():
     return 0
 
 
-def check(exercise, which):
+def check(exercise, which, submit_to=None):
     """Check the student's file, the starter as shipped, or the reference solution."""
     if which == "solution" and not exercise.solution_path.is_file():
         print("The reference solutions are not in this copy (exercises/solutions/): your instructor has them.")
@@ -49,6 +50,9 @@ def check(exercise, which):
     status = print_results(exercise, shown, results, problem)
     if which == "exercise" and results:
         remember(exercise, results, problem)
+        if submit_to:
+            passed = 0 if problem else sum(1 for _name, ok, _message in results if ok)
+            print(submit.send(submit_to, exercise.number, passed, len(results)))
     return status
 
 
@@ -73,6 +77,7 @@ def main(argv=None):
         ("--check-solution", "check the reference solution (instructors)"),
     ):
         action.add_argument(flag, action="store_const", const=flag[2:], dest="action", help=help_text)
+    parser.add_argument("--submit", metavar="URL", help="send the result to the class (your sandbox's address)")
     args = parser.parse_args(argv)
     if args.number is None:
         if args.action:
@@ -89,7 +94,7 @@ def main(argv=None):
     if args.action == "solution":
         return reveal.solution(exercise)
     which = {"starter": "starter", "check-solution": "solution"}.get(args.action, "exercise")
-    return check(exercise, which)
+    return check(exercise, which, args.submit)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,15 @@
 """Exercise results a student sends to the class: opt-in, into the sender's own row only."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import requests
 
 from tests.classroom.conftest import Instructor, join, start_class
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def send(running, key, body):
@@ -68,3 +75,30 @@ def test_a_class_that_does_not_collect_results_says_so(tmp_path, resolving_local
         assert "--accept-results" in answer.json()["message"]
     finally:
         running.stop()
+
+
+def run_exercise(*args, instance):
+    environment = {**os.environ, "APP_INSTANCE_PATH": str(instance)}
+    return subprocess.run(
+        [sys.executable, "-m", "exercises", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_make_exercise_with_submit_sends_the_checks_result_to_the_students_row(a_class, tmp_path):
+    student = join(a_class, "Zed")
+    done = run_exercise("1", "--submit", student.url("app", "/"), instance=tmp_path)
+    assert "Sent to the class: exercise 1" in done.stdout
+    teacher = Instructor(a_class)
+    teacher.sign_in()
+    [result] = teacher.student("Zed")["exercises"]
+    assert result["exercise"] == 1 and result["checks"] > 0
+
+
+def test_submitting_to_an_address_that_is_not_a_sandbox_says_what_to_paste(tmp_path):
+    done = run_exercise("1", "--submit", "http://127.0.0.1:9/", instance=tmp_path)
+    assert "Not sent to the class: paste your sandbox's address" in done.stdout
