@@ -1,77 +1,63 @@
 # Auth Lab: `make run` serves the four origins, `make test` runs the whole suite.
-# Both create the virtual environment when needed. `make run` and `make serve` install only
-# requirements.txt (what running needs); the tests, notebooks, lint, exercises and the
-# benchmark also install requirements-dev.txt (its tools, pinned). Each file has its stamp.
+# Each target is lab.py's command of the same name (`python3 lab.py run`; on Windows, with no
+# make, `py lab.py run`). lab.py creates the virtual environment when needed and installs what
+# the command needs: requirements.txt to run and serve, also requirements-dev.txt (its tools,
+# pinned) for the tests, notebooks, lint, exercises and the benchmark. Each file has its stamp
+# in the virtual environment, so an unchanged file is not installed again.
 
 PYTHON ?= python3
 VENV   := .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-run-$(shell cksum requirements.txt | cut -d' ' -f1)
-DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+# lab.py's virtual environment: `make VENV=/tmp/fresh run` starts from an empty one.
+export LAB_VENV = $(VENV)
+LAB    := $(PYTHON) lab.py
+# The target that installs both requirement files (bench/startup.py times it on a fresh VENV).
+DEV_STAMP := install-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve serve-provider test test-fast fuzz bench bench-quick lint clean distclean
+.PHONY: help install install-dev run serve serve-provider test test-fast fuzz bench bench-quick lint clean distclean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(STAMP): requirements.txt
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Auth Lab needs Python 3.11 or newer: run  make PYTHON=python3.12 run")'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	@rm -f $(VENV)/.installed-run-* && touch $@
+install: ## Create .venv and install requirements.txt (what running needs)
+	@$(LAB) install
 
-$(DEV_STAMP): $(STAMP) requirements-dev.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	@rm -f $(VENV)/.installed-dev-* && touch $@
+install-dev: ## Also install requirements-dev.txt (tests, notebooks, lint, benchmark)
+	@$(LAB) install-dev
 
-run: $(STAMP) ## Serve the app :8000, provider :8001, replica :8002, attacker :8003 (Ctrl-C stops all)
-	$(BIN)/python run.py
+run: ## Serve the app :8000, provider :8001, replica :8002, attacker :8003 (Ctrl-C stops all)
+	@$(LAB) run
 
-serve: $(STAMP) ## Production-style app: granian, a worker per core, APP_ENV=production (needs real secrets)
-	APP_ENV=$${APP_ENV:-production} $(BIN)/python serve.py wsgi:app
+serve: ## Production-style app: granian, a worker per core, APP_ENV=production (needs real secrets)
+	@$(LAB) serve
 
-serve-provider: $(STAMP) ## Production-style provider on BIND (default 127.0.0.1:8001)
-	APP_ENV=$${APP_ENV:-production} BIND=$${BIND:-127.0.0.1:8001} $(BIN)/python serve.py wsgi:provider
-
-# The third-party software the suite runs (openid-client, oauth4webapi, panva's oidc-provider,
-# axe-core), pinned in tests/interop/package-lock.json. Optional for a student: without Node
-# the interop and accessibility tests skip with a line that says so (in CI they must run).
-INTEROP := tests/interop/node_modules/.package-lock.json
-
-$(INTEROP): tests/interop/package-lock.json
-	@if command -v npm >/dev/null; then cd tests/interop && npm ci --no-audit --no-fund --silent; \
-	else echo "Node.js not found: the interop tests (openid-client, oauth4webapi, oidc-provider) and the accessibility tests (axe-core) will skip"; fi
+serve-provider: ## Production-style provider on BIND (default 127.0.0.1:8001)
+	@$(LAB) serve-provider
 
 # The suite runs on every core (pytest-xdist): each worker starts its own live servers.
-# PYTEST_ARGS="-n 0" runs it in one process, for a debugger.
-test: $(DEV_STAMP) $(INTEROP) ## Run the whole suite: unit, integration, browser, notebooks, exercises, interop
-	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+# PYTEST_ARGS="-n 0" runs it in one process, for a debugger. `make test` first runs `npm ci`
+# in tests/interop (openid-client, oauth4webapi, panva's oidc-provider, axe-core, pinned in its
+# package-lock.json) when Node.js is there; without it those tests skip (in CI they must run).
+test: ## Run the whole suite: unit, integration, browser, notebooks, exercises, interop
+	@$(LAB) test $(PYTEST_ARGS)
 
-test-fast: $(DEV_STAMP) ## The suite without the real-browser tests
-	$(BIN)/python -m pytest -n auto -m "not browser" $(PYTEST_ARGS)
+test-fast: ## The suite without the real-browser tests
+	@$(LAB) test-fast $(PYTEST_ARGS)
 
-fuzz: $(DEV_STAMP) ## 10,000 generated bad inputs per family against every endpoint of the app and the provider
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/app/test_fuzz.py $(PYTEST_ARGS)
+fuzz: ## 10,000 generated bad inputs per family against every endpoint of the app and the provider
+	@$(LAB) fuzz $(PYTEST_ARGS)
 
-# The article's two Express examples, which make bench measures the app against, pinned in
-# bench/peers/package-lock.json. Optional for a student: without Node those rows skip.
-PEERS := bench/peers/node_modules/.package-lock.json
+# The benchmark measures the app against the article's two Express examples, pinned in
+# bench/peers/package-lock.json (`npm ci` there first, when Node.js is there; without it those
+# rows skip).
+bench: ## Measure in-process, over HTTP, against the article's peers and four servers (bench/results/)
+	@$(LAB) bench $(BENCH_ARGS)
 
-$(PEERS): bench/peers/package-lock.json
-	@if command -v npm >/dev/null; then cd bench/peers && npm ci --no-audit --no-fund --silent; \
-	else echo "Node.js not found: make bench will skip the article's Express examples (bench/peers/)"; fi
+bench-quick: ## The same, shorter: about three minutes
+	@$(LAB) bench-quick $(BENCH_ARGS)
 
-bench: $(DEV_STAMP) $(PEERS) ## Measure in-process, over HTTP, against the article's peers and four servers (bench/results/)
-	$(BIN)/python -m bench $(BENCH_ARGS)
-
-bench-quick: $(DEV_STAMP) $(PEERS) ## The same, shorter: about three minutes
-	$(BIN)/python -m bench --quick $(BENCH_ARGS)
-
-lint: $(DEV_STAMP) ## ruff (style and bugs) and bandit (security scan)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/bandit -q -c pyproject.toml -r . -x ./.venv,./tests,./vulnerable,./notebooks,./exercises/*/check.py
+lint: ## ruff (style and bugs) and bandit (security scan)
+	@$(LAB) lint
 
 # --- Classroom exercises (exercises/README.md) ------------------------------------------
 # `make exercise 1` and `make exercise N=1` both check exercises/01-.../exercise.py and say
@@ -83,31 +69,41 @@ EXERCISE_NUMBERS := 1 2 3 4 5 6 7 8 9 10 11 12 13 14
 N ?= $(firstword $(filter $(EXERCISE_NUMBERS),$(MAKECMDGOALS)))
 .PHONY: exercise exercises hint $(EXERCISE_NUMBERS)
 
-exercises: $(DEV_STAMP) ## List the classroom exercises
-	@$(BIN)/python -m exercises
+exercises: ## List the classroom exercises
+	@$(LAB) exercises
 
-exercise: $(DEV_STAMP) ## Check your exercise: make exercise 1 (or N=1); HINT=1 shows its next hint instead
+exercise: ## Check your exercise: make exercise 1 (or N=1); HINT=1 shows its next hint instead
 	@test -n "$(N)" || { echo "Which exercise? For example: make exercise 1   (make exercises lists them)"; exit 2; }
-	@$(BIN)/python -m exercises $(N) $(if $(filter-out 0 no,$(HINT)),--hint)
+	@$(LAB) $(if $(filter-out 0 no,$(HINT)),hint $(N),exercise $(N) $(if $(SUBMIT),--submit $(SUBMIT)))
 
-hint: $(DEV_STAMP) ## The next hint of an exercise, one at a time: make hint 1
+hint: ## The next hint of an exercise, one at a time: make hint 1
 	@test -n "$(N)" || { echo "Which exercise? For example: make hint 1   (make exercises lists them)"; exit 2; }
-	@$(BIN)/python -m exercises $(N) --hint
+	@$(LAB) hint $(N)
 
 $(EXERCISE_NUMBERS):
 	@:
 # --- end of the exercises block ----------------------------------------------------------
 
+# --- Classroom mode (README, "Teaching a class") --------------------------------------------
+# One machine serves the class on the LAN: `make classroom ARGS="--host 10.0.0.5"`.
+.PHONY: classroom classroom-load
+
+classroom: ## Serve the lab to a class on the LAN: a sandbox per student, the instructor's dashboard
+	@$(LAB) classroom $(ARGS)
+
+classroom-load: ## Measure a class of 40 students clicking through the labs at once (bench/classroom_load.py)
+	@$(LAB) classroom-load $(ARGS)
+# --- end of the classroom block ----------------------------------------------------------
+
 # --- Notebooks (notebooks/README.md) -----------------------------------------------------
-# The project's Python becomes the Jupyter kernel of .venv (--sys-prefix: inside .venv, not
-# in the user's ~/.local), and JUPYTER_PATH lists .venv's kernels first, so a "python3" kernel
-# from the user's own Jupyter configuration cannot shadow it. The suite does not need this:
-# tests/course/test_notebooks.py runs its kernels with the interpreter that runs pytest.
+# lab.py makes the project's Python the Jupyter kernel of .venv and lists .venv's kernels
+# first, so a "python3" kernel from the user's own Jupyter configuration cannot shadow it.
+# The suite does not need this: tests/course/test_notebooks.py runs its kernels with the
+# interpreter that runs pytest.
 .PHONY: notebooks
 
-notebooks: $(DEV_STAMP) ## Open the Jupyter notebooks (notebooks/README.md says in what order)
-	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (Auth Lab)" >/dev/null
-	JUPYTER_PATH="$(CURDIR)/$(VENV)/share/jupyter" $(BIN)/jupyter notebook --notebook-dir=notebooks
+notebooks: ## Open the Jupyter notebooks (notebooks/README.md says in what order)
+	@$(LAB) notebooks
 # --- end of the notebooks block ----------------------------------------------------------
 
 clean: ## Remove caches and test leftovers (keeps instance/ and the venv)

@@ -1,11 +1,11 @@
 """The install split: requirements.txt is what running needs, requirements-dev.txt the rest.
 
-`make run` and `make serve` install requirements.txt alone, so every module they can load
-must import only the standard library, the project's own modules, and what requirements.txt
-installs (its packages and their dependencies). The served code is found the way Python
-would find it: from the entry points (run.py's four factories, wsgi.py, serve.py),
-every import read with `ast`, at the top of a module or inside a function, followed through
-the project's own modules.
+`make run` and `make serve` (lab.py's run and serve) install requirements.txt alone, so every
+module they can load must import only the standard library, the project's own modules, and
+what requirements.txt installs (its packages and their dependencies). The served code is
+found the way Python would find it: from the entry points (run.py's four factories, wsgi.py,
+serve.py), every import read with `ast`, at the top of a module or inside a function,
+followed through the project's own modules.
 """
 
 import ast
@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+
+import lab
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTRY_POINTS = ("run", "wsgi", "serve", "app", "provider", "attacker")
@@ -144,15 +146,15 @@ def test_the_served_code_is_found_from_its_entry_points():
     assert "pytest" not in served_imports()
 
 
-@pytest.mark.parametrize("target", ["run", "serve", "serve-provider"])
-def test_running_installs_only_requirements_txt(target):
-    rule = re.search(rf"^{re.escape(target)}: (.*?)(##|$)", (ROOT / "Makefile").read_text(), re.M)
-    assert rule.group(1).split() == ["$(STAMP)"]
+@pytest.mark.parametrize("command", ["run", "serve", "serve-provider", "install"])
+def test_running_installs_only_requirements_txt(command):
+    assert lab.COMMANDS[command].needs == ("run",)
+    assert lab.LAYERS["run"] == ("requirements.txt",)
 
 
 @pytest.mark.parametrize(
-    "target", ["test", "test-fast", "fuzz", "lint", "notebooks", "bench", "bench-quick", "exercise"]
+    "command", ["test", "test-fast", "fuzz", "lint", "notebooks", "bench", "bench-quick", "exercise", "hint"]
 )
-def test_the_tools_targets_install_requirements_dev_txt(target):
-    rule = re.search(rf"^{re.escape(target)}: (.*?)(##|$)", (ROOT / "Makefile").read_text(), re.M)
-    assert "$(DEV_STAMP)" in rule.group(1).split()
+def test_the_tools_commands_install_requirements_dev_txt(command):
+    assert lab.COMMANDS[command].needs == ("run", "dev")
+    assert lab.LAYERS["dev"] == ("requirements.txt", "requirements-dev.txt")

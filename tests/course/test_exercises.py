@@ -180,12 +180,12 @@ def make_dry_run(*args):
 @pytest.mark.parametrize("args", [["exercise", "N=2"], ["exercise", "2"], ["exercise", "2", "HINT=0"]])
 def test_make_exercise_runs_the_check(args):
     commands = make_dry_run(*args)
-    assert re.search(r"-m exercises 2 *$", commands, re.M), commands
+    assert re.search(r"lab\.py exercise 2 *$", commands, re.M), commands
 
 
 @pytest.mark.parametrize("args", [["hint", "2"], ["hint", "N=2"], ["exercise", "2", "HINT=1"]])
 def test_make_hint_and_hint_1_show_the_next_hint(args):
-    assert "-m exercises 2 --hint" in make_dry_run(*args)
+    assert "lab.py hint 2" in make_dry_run(*args)
 
 
 def test_make_without_a_number_says_which_to_give():
