@@ -7,7 +7,11 @@ from .registry import display_name
 
 bp = Blueprint("join", __name__)
 
+# The way back to one's sandbox, for this browser. It holds the sandbox's key, so it is sent to
+# /me alone: with Path=/ every sandbox this browser opened, another student's too (a link in a
+# challenge), would receive it and could take this student's sandbox over.
 COOKIE = "classroom_sandbox"
+COOKIE_PATH = "/me"
 
 
 def registry():
@@ -16,9 +20,18 @@ def registry():
 
 @bp.get("/")
 def home():
-    """The join form, or the way back to the sandbox this browser already has."""
-    mine = registry().find(request.cookies.get(COOKIE, ""))
-    return render_template("classroom/join.html", mine=mine, key=request.cookies.get(COOKIE), errors={}, name="")
+    """The join form, and the way back to a sandbox this browser already has (/me)."""
+    return render_template("classroom/join.html", errors={}, name="")
+
+
+@bp.get("/me")
+def mine():
+    """Back to this browser's sandbox, or the join form when it has none (any more)."""
+    key = request.cookies.get(COOKIE, "")
+    if registry().find(key) is not None:
+        return redirect(f"/s/{key}/", code=303)
+    page = render_template("classroom/join.html", errors={}, name="", none_here=True)
+    return page, 404
 
 
 @bp.post("/join")
@@ -38,14 +51,14 @@ def join():
             errors["name"] = f"This machine already has {settings.most_per_address} sandboxes: continue in one of them."
     if errors:
         status = 400 if name is None else 429
-        page = render_template("classroom/join.html", mine=None, key=None, errors=errors, name=raw[:80])
+        page = render_template("classroom/join.html", errors=errors, name=raw[:80])
         return page, status
     key = registry().create(name, request.remote_addr or "")
     response = make_response(redirect(f"/s/{key}/", code=303))
     # The key is the sandbox; this cookie only brings the student back to it from the class's
     # front page. HttpOnly (no script reads it), Lax, and only as old as a sandbox may get idle.
     hours = settings.sandbox_hours
-    response.set_cookie(COOKIE, key, max_age=int(hours * 3600), httponly=True, samesite="Lax", path="/")
+    response.set_cookie(COOKIE, key, max_age=int(hours * 3600), httponly=True, samesite="Lax", path=COOKIE_PATH)
     return response
 
 

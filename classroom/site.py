@@ -44,9 +44,11 @@ def create_site(settings, registry):
         CLASSROOM_SETTINGS=settings,
         SESSION_COOKIE_NAME="classroom",
         SESSION_COOKIE_HTTPONLY=True,
-        # Strict: the instructor's cookie never rides on a request another site starts.
+        # Strict: the instructor's cookie never rides on a request another site starts. And only
+        # under /instructor/: were it sent to /s/<key>/, any student's sandbox (a link the
+        # instructor opens) would receive the instructor's session and could reset the class.
         SESSION_COOKIE_SAMESITE="Strict",
-        SESSION_COOKIE_PATH="/",
+        SESSION_COOKIE_PATH="/instructor/",
         HSTS_SECONDS=0,
         MAX_CONTENT_LENGTH=64 * 1024,
         TRUSTED_HOSTS=class_hosts(settings),
@@ -54,6 +56,7 @@ def create_site(settings, registry):
     app.extensions["classroom_registry"] = registry
     app.add_template_global(forms.token, "csrf_token")
     app.after_request(security.set_security_headers)
+    app.after_request(forms.set_join_cookie)
     app.register_blueprint(join.bp)
     app.register_blueprint(instructor.bp)
     app.register_blueprint(results.bp)

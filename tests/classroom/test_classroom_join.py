@@ -2,7 +2,7 @@
 
 import requests
 
-from tests.classroom.conftest import form_token, join, start_class
+from tests.classroom.conftest import Instructor, form_token, join, start_class
 
 
 def join_as(running, name, http=None):
@@ -24,15 +24,34 @@ def test_joining_leads_to_a_sandbox_of_ones_own(a_class):
     assert home.status_code == 200 and "JWT lab" in home.text
 
 
-def test_the_sandbox_cookie_is_http_only_and_lax(a_class):
+def test_the_way_back_cookie_is_http_only_lax_and_sent_to_me_alone(a_class):
     cookie = join_as(a_class, "Lea").headers["Set-Cookie"]
     assert "classroom_sandbox=" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Path=/me" in cookie
 
 
-def test_the_front_page_brings_a_returning_student_back_to_their_sandbox(a_class):
+def test_me_brings_a_returning_student_back_to_their_sandbox(a_class):
     student = join(a_class, "Max")
-    page = student.http.get(a_class.front, timeout=10)
-    assert f'href="/s/{student.key}/"' in page.text and "Continue in my sandbox" in page.text
+    answer = student.http.get(a_class.front + "me", allow_redirects=False, timeout=10)
+    assert (answer.status_code, answer.headers["Location"]) == (303, f"/s/{student.key}/")
+
+
+def test_me_without_a_sandbox_offers_the_join_form(a_class):
+    answer = requests.get(a_class.front + "me", timeout=10)
+    assert answer.status_code == 404
+    assert "no sandbox in this class" in answer.text and 'name="name"' in answer.text
+
+
+def test_no_cookie_of_the_class_reaches_a_sandbox(a_class):
+    student = join(a_class, "Mo")
+    teacher = Instructor(a_class)
+    teacher.sign_in()
+    sent = [
+        c
+        for c in (*student.http.cookies, *teacher.http.cookies)
+        if c.path == "/" or f"/s/{student.key}".startswith(c.path)
+    ]
+    assert [c.name for c in sent if c.name.startswith("classroom")] == []
 
 
 def test_a_sandbox_address_without_its_slash_is_sent_to_it(a_class):
