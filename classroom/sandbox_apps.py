@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from . import layout
+from .notice import banner as notice_banner
 from .settings import ROLES
 
 
@@ -43,11 +44,7 @@ def party_config(settings, row, key, role):
     urls = {f"{name.upper()}_URL": settings.origin(name) + root for name in ROLES}
     base = folder(settings, row)
     chosen = layout.Layout(settings.host, settings.attacker_host, "")
-    notice = {
-        "front_page": settings.origin("app") + "/",
-        "cross_site": chosen.cross_site,
-        "differences": layout.differences(chosen),
-    }
+    notice = {"cross_site": chosen.cross_site, "banner": notice_banner(settings)}
     config = {**urls, "APPLICATION_ROOT": root, "CLASSROOM": notice, **settings.extra}
     if role in ("app", "replica"):
         config |= {"INSTANCE_PATH": str(base), "INSTANCE_NAME": role}
