@@ -6,6 +6,7 @@ party sees an ordinary request under SCRIPT_NAME=/s/<key>, so every URL it build
 APP_URL) stays inside the sandbox.
 """
 
+import logging
 import re
 import threading
 import time
@@ -13,6 +14,17 @@ import time
 from werkzeug.wrappers import Response
 
 from .registry import KEY, digest
+
+log = logging.getLogger("classroom")
+
+
+def cannot_start():
+    return Response(
+        "This sandbox could not start here just now; the class's console says why. Try again in a minute.\n",
+        status=503,
+        headers={"Retry-After": "60", "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff"},
+    )
+
 
 MOUNT = re.compile(r"^/s/([^/]*)(/.*)?$")
 TOUCH_EVERY = 60  # seconds: how often a busy sandbox's "last seen" is written
@@ -37,7 +49,11 @@ class Dispatcher:
         if rest is None:  # /s/<key> without its slash: the sandbox's home page
             return Response(status=308, headers={"Location": f"/s/{key}/"})(environ, start_response)
         self.touch(row.digest)
-        app = self.parties.get(row, key)
+        try:
+            app = self.parties.get(row, key)
+        except Exception:  # a party that cannot start (a full disk, a store gone): say so, no traceback
+            log.exception("sandbox %s: the %s could not start", row.digest[:16], self.role)
+            return cannot_start()(environ, start_response)
         environ = dict(environ, SCRIPT_NAME=environ.get("SCRIPT_NAME", "") + f"/s/{key}", PATH_INFO=rest)
         return app(environ, start_response)
 

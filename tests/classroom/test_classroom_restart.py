@@ -45,3 +45,18 @@ def test_a_sandbox_idle_beyond_the_limit_is_deleted_with_its_folder(tmp_path, re
         assert student.http.get(student.url("app", "/jwt/"), timeout=10).status_code == 404
     finally:
         running.stop()
+
+
+def test_a_sandbox_that_cannot_start_answers_503_with_no_traceback(a_class):
+    student = join(a_class, "Yul")
+    row = a_class.origins["app"].registry.find(student.key)
+    where = sandbox_apps.folder(a_class.settings, row)
+    where.parent.mkdir(parents=True, exist_ok=True)
+    where.write_text("a file where the sandbox's folder should be")
+    try:
+        answer = student.http.get(student.url("app", "/jwt/"), timeout=30)
+        assert answer.status_code == 503
+        assert answer.headers["Retry-After"] == "60"
+        assert "Traceback" not in answer.text and "could not start" in answer.text
+    finally:
+        where.unlink()
