@@ -120,8 +120,17 @@ def lab_run(tmp_path, installed_venv):
     process.log_path = tmp_path / "lab.log"
     yield process, ports
     if process.poll() is None:
-        process.kill()
-        process.wait(timeout=15)
+        # TERM, as a process manager would: run.py stops its four servers. A KILL would leave
+        # them running with nobody to stop them (and their ports taken for the next tests).
+        children = psutil.Process(process.pid).children(recursive=True)
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+        for child in psutil.wait_procs(children, timeout=5)[1]:
+            child.kill()
     log.close()
 
 
