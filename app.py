@@ -58,7 +58,7 @@ def create_app(test_config=None):
         models.first_start()
 
     # The operator's command for the first admin of a production instance, which starts with no
-    # accounts: `flask --app wsgi create-admin USERNAME` (README, "Serving a class").
+    # accounts: `flask --app wsgi create-admin USERNAME` (README, "Serving in production").
     app.cli.add_command(models.create_admin_command)
 
     # Last, so that it wraps every other layer: whatever fails below, a 500 still carries the

@@ -1,7 +1,7 @@
 """`make serve` and `make serve-provider`: granian, a worker process per core, after production's checks.
 
 granian, a Rust HTTP server with a WSGI interface, won `make bench`'s measurement of four
-production servers (bench/choice.py, README "Serving a class from one machine"). This module
+production servers (bench/choice.py, README "Serving in production"). This module
 reads the settings, refuses what production must not run, then hands the target (wsgi:app or
 wsgi:provider) to granian, whose workers each build the app after they start:
 

@@ -152,8 +152,9 @@ def gated(tree, line):
 
 
 def behind_the_gate(name):
-    """The twins, and the challenges played against them: registered only in development."""
-    return party(name) == "vulnerable" or name.startswith("blueprints.challenges")
+    """The twins, the challenges played against them, and classroom mode, which serves both in
+    every sandbox and refuses production: never reached from the app outside development."""
+    return party(name) in ("vulnerable", "classroom") or name.startswith("blueprints.challenges")
 
 
 def test_the_app_imports_the_vulnerable_twins_only_behind_the_gate():
