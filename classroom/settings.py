@@ -60,6 +60,16 @@ class Settings:
     def registry_url(self):
         return self.database_url or f"sqlite:///{self.folder / 'classroom.sqlite'}"
 
+    def __post_init__(self):
+        # postgresql:// (what hosts hand out) is read as psycopg 3, as the app reads it.
+        import storage
+
+        if self.database_url and not self.provider_database_url:
+            object.__setattr__(self, "provider_database_url", self.database_url)
+        for name in ("database_url", "provider_database_url"):
+            if getattr(self, name):
+                object.__setattr__(self, name, storage.database_url(getattr(self, name)))
+
 
 def from_environment(environ=None):
     environ = os.environ if environ is None else environ
@@ -74,7 +84,9 @@ def from_environment(environ=None):
         sandbox_hours=float(environ.get("CLASSROOM_SANDBOX_HOURS", "24")),
         accept_results=environ.get("CLASSROOM_ACCEPT_RESULTS", "").lower() in {"1", "true", "yes", "on"},
         database_url=environ.get("DATABASE_URL") or None,
-        provider_database_url=environ.get("PROVIDER_DATABASE_URL") or environ.get("DATABASE_URL") or None,
+        # The provider is another party: its own database setting, or else the class's database
+        # (each sandbox's provider in a schema of its own there: __post_init__).
+        provider_database_url=environ.get("PROVIDER_DATABASE_URL") or None,
         redis_url=environ.get("REDIS_URL") or None,
     )
 

