@@ -7,9 +7,12 @@ signed in would say "signed out" to a student who still is. Such a page says ins
 cannot see, and the header's script asks again from the app's own origin (static/js/header.js).
 """
 
+import re
 from urllib.parse import urlsplit
 
 from flask import current_app, request, url_for
+
+from security import is_safe_redirect
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -88,6 +91,36 @@ def cookies_withheld():
     return origin is not None and host_of(origin) not in {host_of(own) for own in own_origins()}
 
 
+# A path segment a browser resolves away ("." or "..", "%2e" spelled out or not), so that
+# /s/<key>/../<other>/ is read as another sandbox's page, whatever its text starts with.
+DOT_SEGMENT = re.compile(r"(?:\.|%2e){1,2}", re.IGNORECASE)
+
+
+def below(path, root):
+    """True when a path stays below the mount point `root` ("" at the root, "/s/<key>" in a sandbox).
+
+    At the root (as `make run` serves the lab) that is every path. Under a prefix (a classroom
+    sandbox's /s/<key>) it is a path that starts there and has no dot segment: a `next` or a
+    "back" link of one sandbox never leads into another one's.
+    """
+    if not root:
+        return True
+    segments = path.split("?", 1)[0].split("#", 1)[0].split("/")
+    inside = path == root or path.startswith(root + "/")
+    return inside and not any(DOT_SEGMENT.fullmatch(segment) for segment in segments)
+
+
+def below_mount_point(path):
+    """True when a path stays below the mount point this app is served under (request.script_root)."""
+    return below(path, request.script_root)
+
+
+def inside_app(target):
+    """True for a `next` that may be followed: a path of this origin (OC-5, security.is_safe_redirect),
+    below this app's mount point."""
+    return is_safe_redirect(target) and below_mount_point(target)
+
+
 def way_back():
     """The links a refusal page offers, nearest first: the lab that sent you, then home."""
     links = []
@@ -100,7 +133,8 @@ def way_back():
     # never a path a browser would read as another host: "//evil.example", "/\\evil.example",
     # or "/\t/evil.example" (a browser drops tabs and newlines from a link before it follows it).
     local = back.startswith("/") and not back.startswith(("//", "/\\")) and back.isprintable() and " " not in back
-    fresh = back != request.full_path.rstrip("?") and back not in {url for _label, url in links}
+    local = local and below_mount_point(back)
+    fresh = back != request.script_root + request.full_path.rstrip("?") and back not in {url for _label, url in links}
     if origin_of(request.referrer) in own_origins() and local and fresh:
         links.append(("Back to the page you came from", back))
     links.append(("Home", url_for("pages.home")))

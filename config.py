@@ -30,7 +30,8 @@ class Config:
     ATTACKER_URL = "http://attacker.localhost:8003"
     INSTANCE_NAME = "app"  # "replica" for the second instance (scale-out demo)
 
-    # The embedded store: a real SQLite file in the instance folder (set in config_loader.load()).
+    # The embedded store: a real SQLite file in the instance folder (set in config_loader.load()),
+    # or PostgreSQL when DATABASE_URL names one (below, and storage.database_url).
     SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"timeout": 15}}
     REDIS_URL = None
     # Put before every key this app writes to Redis (sessions take SESSION_KEY_PREFIX too): a
@@ -189,7 +190,13 @@ class ProductionConfig(Config):
 
 
 # Environment variables (also read from .env, see .env.example); each fills the setting
-# of the same name, except DATABASE_URL.
+# of the same name, except DATABASE_URL, which fills SQLALCHEMY_DATABASE_URI:
+#   unset                                  instance/app.sqlite, the embedded store
+#   postgresql://user:password@host/name   PostgreSQL through psycopg 3 (postgresql+psycopg://);
+#                                          the app and its replica share it, as they share the file
+#   ...?options=-csearch_path%3Dname       every table and query in that schema (it must exist)
+# Start-up refuses, in one line, a server it cannot reach or sign in to (storage.check_reachable).
+# The provider, another party, has its own: PROVIDER_DATABASE_URL (provider/settings.py).
 FROM_ENVIRONMENT = {
     name: name
     for name in (

@@ -44,13 +44,28 @@ def load(app, test_config=None):
         app.config[name] = app.config[name].rstrip("/")
     if test_config:
         app.config.update(test_config)
+    # DATABASE_URL=postgresql://... is read as psycopg 3 (storage.database_url); anything but
+    # SQLite or PostgreSQL is refused by name.
+    app.config["SQLALCHEMY_DATABASE_URI"] = storage.database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # `timeout` is SQLite's wait for a busy file; PostgreSQL's driver refuses the option.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+        # A connection the server dropped (a restart) is noticed at checkout, not mid-request.
+        # READ COMMITTED whatever the server's default: the revocation epoch needs each query to
+        # see every commit made before it (revocation_epoch.py), never an older snapshot.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_pre_ping": True,
+            "isolation_level": "READ COMMITTED",
+            "connect_args": {"connect_timeout": storage.CONNECT_TIMEOUT},
+        }
     load_secrets(app.config, instance, env_name)
     if app.config.get("TRUSTED_HOSTS") is None:  # Flask's default is None: trust any Host
         app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config, env_name)
     app.config["JWT_ENCODE_ISSUER"] = app.config["JWT_DECODE_ISSUER"] = app.config["APP_URL"]
+    # Every cookie of the app belongs to the path it is served under, as Flask's own session
+    # cookie does (APPLICATION_ROOT: "/", or a classroom sandbox's /s/<key>): two sandboxes in
+    # one browser never send each other their cookies, nor overwrite them.
+    for kind in ("SESSION", "REMEMBER", "JWT_ACCESS", "JWT_ACCESS_CSRF"):
+        app.config[f"{kind}_COOKIE_PATH"] = app.config.get(f"{kind}_COOKIE_PATH") or app.config["APPLICATION_ROOT"]
     if env_name == "production":
         refuse_unsafe_production(app.config)
 

@@ -19,6 +19,7 @@ from sqlalchemy import String
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Mapped, mapped_column
 
+import storage
 from extensions import db
 from passwords import hash_password, password_problems, verify_password
 from refusals import CannotStart
@@ -104,7 +105,8 @@ def demo_hash(password):
 # The app and its replica start at the same moment on a new database (make run). SQLite lets
 # only one of them write at a time, and may refuse the second writer outright rather than let
 # them deadlock ("database is locked"); or the other one creates a table between our look for
-# it and our CREATE ("already exists"). Both settle by trying again.
+# it and our CREATE ("already exists"). Both settle by trying again. On PostgreSQL they take
+# turns instead (storage.one_start_at_a_time).
 RACE_SIGNS = ("database is locked", "already exists")
 
 
@@ -124,14 +126,15 @@ def first_start():
     """Create the tables, and the demo accounts where they belong (a no-op afterwards)."""
 
     try:
-        settle_race(db.create_all)
-        settle_race(drop_retired_tables)
-        settle_race(seed_epoch)
-        if current_app.config["CREATE_DEMO_ACCOUNTS"]:
-            for account in DEMO_ACCOUNTS:
-                settle_race(lambda account=account: seed_account(*account))
-        else:
-            retire_demo_passwords()
+        with storage.one_start_at_a_time(db.engine):
+            settle_race(db.create_all)
+            settle_race(drop_retired_tables)
+            settle_race(seed_epoch)
+            if current_app.config["CREATE_DEMO_ACCOUNTS"]:
+                for account in DEMO_ACCOUNTS:
+                    settle_race(lambda account=account: seed_account(*account))
+            else:
+                retire_demo_passwords()
     except OperationalError as exc:
         # A read-only instance folder, a full disk, a path that does not exist.
         raise CannotStart(

@@ -12,7 +12,7 @@ import threading
 import weakref
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import BigInteger, event
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -41,7 +41,8 @@ class RevocationEpoch(db.Model):
     __tablename__ = "revocation_epoch"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    value: Mapped[int]
+    # 64 bits: it starts at a random 48-bit number (seed_epoch), past PostgreSQL's 32-bit INTEGER.
+    value: Mapped[int] = mapped_column(BigInteger)
 
 
 EPOCH = RevocationEpoch.__table__
@@ -134,7 +135,12 @@ class EpochReader:
 
 
 def pooled_read():
-    """The epoch on a pooled connection (PostgreSQL, or an in-memory SQLite no other can open)."""
+    """The epoch on a pooled connection (PostgreSQL, or an in-memory SQLite no other can open).
+
+    On PostgreSQL each read is a transaction of its own (the pool rolls back what it is given
+    back), and READ COMMITTED shows it every commit made before it, by any instance: what the
+    app revokes, its replica's next request sees, as with SQLite's own connection above.
+    """
     connection = db.engine.raw_connection()
     try:
         cursor = connection.cursor()

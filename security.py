@@ -82,7 +82,9 @@ def set_security_headers(response):
 
 def own_origins():
     config = current_app.config
-    return {config["APP_URL"], config["REPLICA_URL"], request.host_url.rstrip("/")}
+    # Origins, scheme://host:port: the URL settings may end in a mount point (/s/<key>).
+    urls = [urlsplit(config[name]) for name in ("APP_URL", "REPLICA_URL")]
+    return {f"{url.scheme}://{url.netloc}" for url in urls} | {request.host_url.rstrip("/")}
 
 
 def check_cross_site_request():

@@ -1,16 +1,116 @@
-"""The stores: the SQLite file (default) and Redis (when REDIS_URL is set). The throttle counts
-in one of them: throttle_store.py."""
+"""The stores: the SQLite file (default), PostgreSQL (when DATABASE_URL names one) and Redis
+(when REDIS_URL is set). The throttle counts in one of them: throttle_store.py."""
 
 import os
+import re
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
 
 import redis
 from flask import current_app
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.pool import NullPool
+from werkzeug.exceptions import BadRequest
 
 from refusals import CannotStart
+
+# --- Which database: SQLite by default, PostgreSQL through psycopg 3 -----------------------
+#
+# DATABASE_URL=postgresql://user:password@host/name is what PostgreSQL's own tools and most
+# hosts hand out. SQLAlchemy reads a bare postgresql:// as psycopg2, which this app does not
+# install, so the bare form (and the older postgres://) is read as psycopg 3, the driver
+# requirements.txt pins. Any other driver or database is refused by name at start-up.
+POSTGRESQL = "postgresql+psycopg"
+# Seconds to wait for PostgreSQL to answer a new connection: a host that drops packets is
+# refused at start-up, or answered with a 503 (errors.py), not waited for until TCP gives up.
+CONNECT_TIMEOUT = 10
+
+
+def database_url(uri):
+    """The SQLAlchemy URL for `uri` (sqlite:///..., postgresql://...), or a CannotStart."""
+    try:
+        url = make_url(uri)
+    except ArgumentError as exc:
+        raise CannotStart("DATABASE_URL is not a database URL: write sqlite:///path or postgresql://...") from exc
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername=POSTGRESQL)
+    if url.drivername not in ("sqlite", POSTGRESQL):
+        raise CannotStart(
+            f"DATABASE_URL names {url.drivername}://, but this app runs on SQLite (sqlite:///path) or "
+            "PostgreSQL through psycopg 3 (postgresql://...)"
+        )
+    return url.render_as_string(hide_password=False)
+
+
+def one_line(exc):
+    """A driver's message on one line: psycopg's run over several, with hints indented below."""
+    return re.sub(r"\s+", " ", str(getattr(exc, "orig", None) or exc)).strip()
+
+
+# What start-up asks PostgreSQL before anything else: where the tables go, whether this user may
+# make them there, and whether they are there already (made by another user, say).
+WHERE_TABLES_GO = (
+    "SELECT current_schema(), current_user, has_schema_privilege(current_schema(), 'CREATE'), "
+    "to_regclass('users') IS NOT NULL"
+)
+
+
+def check_reachable(uri):
+    """PostgreSQL: refuse to start, in one line, with what to do, rather than a traceback later.
+
+    Refused: a server that cannot be reached or signed in to; a search_path (?options=
+    -csearch_path%3Dname, a classroom sandbox's schema) that names no existing schema, where
+    current_schema() is NULL and the tables would be made nowhere; and a user who may not make
+    the tables that are missing (PostgreSQL 15 lets only the owner create in `public`).
+    """
+    if make_url(uri).get_backend_name() == "sqlite":
+        return
+    shown = make_url(uri).render_as_string(hide_password=True)
+    engine = create_engine(uri, poolclass=NullPool, connect_args={"connect_timeout": CONNECT_TIMEOUT})
+    try:
+        with engine.connect() as connection:
+            schema, user, may_create, made = connection.execute(text(WHERE_TABLES_GO)).one()
+    except DBAPIError as exc:
+        raise CannotStart(f"cannot reach the database {shown}: {one_line(exc)}") from exc
+    finally:
+        engine.dispose()
+    if schema is None:
+        raise CannotStart(
+            f"the database {shown} has no schema on its search_path: create it (CREATE SCHEMA ...) "
+            "or correct the URL's options=-csearch_path"
+        )
+    if not may_create and not made:
+        raise CannotStart(
+            f"the database {shown} has no tables yet, and {user} may not create them in schema {schema}: "
+            f'GRANT CREATE ON SCHEMA "{schema}" TO "{user}", or start once as a user who may'
+        )
+
+
+@contextmanager
+def one_start_at_a_time(engine):
+    """On PostgreSQL, let one process at a time make the tables of one schema and seed them.
+
+    The app and its replica start at the same moment (make run). SQLite lets one writer in at
+    a time, and models.settle_race retries the loser; PostgreSQL lets both CREATE TABLE at once,
+    and the loser fails on a catalog row the winner just wrote. A lock named for the schema,
+    held on a connection of its own until the first start is done, makes the second wait and
+    then find everything made.
+    """
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    key = text("SELECT hashtextextended('authlab first start ' || current_schema(), 0)")
+    with engine.connect() as connection:
+        lock = connection.execute(key).scalar()
+        connection.execute(text("SELECT pg_advisory_lock(:lock)"), {"lock": lock})
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:lock)"), {"lock": lock})
+
 
 # HDR-8: what this app keeps on disk is for this app's eyes only. The SQLite file holds live
 # session ids (server_sessions: one read from the file is a sign-in) and the keyring's RS256
@@ -55,6 +155,7 @@ def private_sqlite_file(uri):
 
 def init_app(app):
     private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
+    check_reachable(app.config["SQLALCHEMY_DATABASE_URI"])
     if app.config.get("REDIS_URL"):
         # One connection pool per app, shared by sessions, the blocklist and the throttle.
         app.extensions["redis"] = redis.Redis.from_url(
@@ -69,7 +170,10 @@ def redis_client():
 
 def store_name():
     """Which store holds the shared state, in words for the pages."""
-    return "Redis" if redis_client() is not None else "SQLite"
+    if redis_client() is not None:
+        return "Redis"
+    backend = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()
+    return "PostgreSQL" if backend == "postgresql" else "SQLite"
 
 
 @event.listens_for(Engine, "connect")
@@ -86,3 +190,21 @@ def tune_sqlite(dbapi_connection, _record):
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+class UnstorableText(BadRequest):
+    description = "Text with a NUL character (\\0) in it cannot be stored or looked up here."
+
+
+@event.listens_for(Engine, "handle_error")
+def refuse_nul_text(context):
+    """PostgreSQL stores no NUL character in text, and psycopg refuses to send one: a 400.
+
+    SQLite stores it, so there a username with a NUL is looked up and simply not found. On
+    PostgreSQL the same input would fail the query, and every query a request can reach with
+    its own text (a username, a client id, a cookie) would answer a 500. Refused here, once,
+    for every query, as bad input.
+    """
+    if context.dialect.name == "postgresql" and "cannot contain NUL" in str(context.original_exception):
+        return UnstorableText()
+    return None

@@ -9,6 +9,7 @@ sandboxes, or the PostgreSQL database of DATABASE_URL, which every process of th
 import hashlib
 import re
 import secrets
+import time
 import unicodedata
 from datetime import UTC, datetime, timedelta
 
@@ -72,7 +73,7 @@ class Registry:
         self.engine = sa.create_engine(url, **options)
         if url.startswith("sqlite"):
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-        metadata.create_all(self.engine)
+        create_tables(self.engine)
 
     def create(self, name, address=""):
         """A new sandbox: its key, which only the student's browser (and URL) will hold."""
@@ -146,6 +147,24 @@ class Registry:
         with self.engine.connect() as db:
             rows = db.execute(results.select().where(results.c.digest == sandbox_digest).order_by(results.c.exercise))
             return list(rows)
+
+
+def create_tables(engine, attempts=5):
+    """The register's tables, made by whichever of the class's processes gets there first.
+
+    The launcher starts its four processes at once on a fresh folder: two may both find a table
+    missing and both CREATE it, and the second fails ("already exists"; SQLite may also answer
+    "database is locked" while another process switches the file to WAL). The tables are then
+    there or nearly: check again, shortly after, instead of letting the whole class stop.
+    """
+    for attempt in range(attempts):
+        try:
+            metadata.create_all(engine)
+            return
+        except (sa.exc.OperationalError, sa.exc.ProgrammingError, sa.exc.IntegrityError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1 * (attempt + 1))
 
 
 def _sqlite_pragmas(connection, _record):

@@ -8,7 +8,7 @@ import json
 import secrets
 from pathlib import Path
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request, send_from_directory
 from werkzeug.exceptions import HTTPException, SecurityError
 
 import security
@@ -60,6 +60,7 @@ def create_site(settings, registry):
     app.register_blueprint(join.bp)
     app.register_blueprint(instructor.bp)
     app.register_blueprint(results.bp)
+    favicon_route(app)
     register_errors(app)
     return app
 
@@ -69,6 +70,7 @@ def elsewhere(settings, role):
     app = Flask(__name__, static_folder=str(STATIC), template_folder="templates")
     app.config.update(HSTS_SECONDS=0, CLASSROOM_SETTINGS=settings, TRUSTED_HOSTS=class_hosts(settings))
     app.after_request(security.set_security_headers)
+    favicon_route(app)
 
     @app.get("/")
     @app.get("/<path:_anything>")
@@ -84,6 +86,15 @@ def elsewhere(settings, role):
 def class_hosts(settings):
     """The Host headers the class answers (a forged one is a 400): its names, and loopback."""
     return sorted({settings.host, settings.attacker_host, "localhost", "127.0.0.1"})
+
+
+def favicon_route(app):
+    """Chromium asks the origin's root for /favicon.ico whenever it shows a JSON or text answer of
+    a sandbox directly: the class answers it, rather than leaving a 404 in every console."""
+
+    @app.get("/favicon.ico")
+    def favicon():
+        return send_from_directory(STATIC, "favicon.svg", mimetype="image/svg+xml", max_age=86400)
 
 
 def register_errors(app):

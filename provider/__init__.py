@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import event
 
 from . import schema, settings, web
-from .models import db
+from .models import db, one_start_at_a_time
 from .seed import create_user_command, seed
 
 
@@ -56,7 +56,7 @@ def create_app(test_config=None):
     # First start: tables (a database from an earlier version upgraded first, schema.py), the
     # two demo users and the lab pages' clients (not in production), the app's client
     # registration. An operator adds users with `flask --app provider create-user NAME`.
-    with app.app_context():
+    with app.app_context(), one_start_at_a_time(db.engine):
         schema.upgrade()
         db.create_all()
         seed(app)

@@ -15,7 +15,7 @@ bp = Blueprint("console", __name__, url_prefix="/console")
 @bp.before_request
 def require_sign_in():
     if current_user() is None:
-        return redirect(url_for("provider.login", next=request.full_path))
+        return redirect(url_for("provider.login", next=request.script_root + request.full_path))
     return None
 
 

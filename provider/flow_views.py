@@ -81,7 +81,7 @@ def device_page():
     """Step 2: the person types the code, sees who is asking, and allows or denies it."""
     user = current_user()
     if user is None:
-        return redirect(url_for("provider.login", next=request.full_path))
+        return redirect(url_for("provider.login", next=request.script_root + request.full_path))
     form = DeviceForm()
     if request.method == "GET":
         # verification_uri_complete fills the code in; it is looked up only when the person

@@ -3,7 +3,7 @@ production (HDR-6 style: their purpose is a public demo, and a production provid
 only the app's own registration).
 
 - SPA_CLIENT_ID, "Browser app": public (none); code + PKCE and refresh; redirect
-  <APP_URL>/oauth/spa/callback; CORS from <APP_URL> (HDR-4).
+  <APP_URL>/oauth/spa/callback; CORS from APP_URL's origin (HDR-4).
 - DEVICE_CLIENT_ID, "TV": public (none); the device grant (RFC 8628) and refresh.
 - MACHINE_CLIENT_ID and MACHINE_CLIENT_SECRET, "Inventory job": client_secret_basic; client
   credentials for inventory:read; opaque access tokens.
@@ -24,6 +24,7 @@ import json
 import os
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .access_tokens import api_audience
 from .models import Client, db, new_token
@@ -63,7 +64,9 @@ def registrations(config):
                 "grant_types": ["authorization_code", "refresh_token"],
                 "response_types": ["code"],
                 "redirect_uris": [f"{app_url}/oauth/spa/callback"],
-                "allowed_cors_origins": [app_url],
+                # An origin as the browser's Origin header names it: APP_URL without the mount
+                # point it may end in (a classroom sandbox's /s/<key>).
+                "allowed_cors_origins": [origin_of(app_url)],
                 "scope": USER_SCOPES,
                 "token_endpoint_auth_method": "none",  # nosec B105
             },
@@ -102,6 +105,11 @@ def registrations(config):
             },
         ),
     ]
+
+
+def origin_of(url):
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 class LabClientClash(RuntimeError):

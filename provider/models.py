@@ -6,14 +6,17 @@ comments say what this provider adds on top."""
 import hashlib
 import hmac
 import secrets
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from authlib.integrations.sqla_oauth2 import OAuth2ClientMixin
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import ForeignKey, Index, LargeBinary, String
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, event, text
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.exceptions import BadRequest
 
 db = SQLAlchemy()
 
@@ -182,6 +185,37 @@ class FailedAttempt(db.Model):
     at: Mapped[float] = mapped_column(index=True)
 
 
+@contextmanager
+def one_start_at_a_time(engine):
+    """On PostgreSQL, one process at a time makes this schema's tables and seeds them: two
+    starting at once would both CREATE TABLE, and the second fail on a row of the catalog the
+    first just wrote. A lock named for the schema makes the second wait, then find them made."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    key = text("SELECT hashtextextended('authlab provider first start ' || current_schema(), 0)")
+    with engine.connect() as connection:
+        lock = connection.execute(key).scalar()
+        connection.execute(text("SELECT pg_advisory_lock(:lock)"), {"lock": lock})
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:lock)"), {"lock": lock})
+
+
 def new_token(nbytes=32):
     """256 random bits, URL-safe (AS-6 asks for at least 128)."""
     return secrets.token_urlsafe(nbytes)
+
+
+class UnstorableText(BadRequest):
+    description = "Text with a NUL character (\\0) in it cannot be stored or looked up here."
+
+
+@event.listens_for(Engine, "handle_error")
+def refuse_nul_text(context):
+    """PostgreSQL stores no NUL character in text, and psycopg refuses to send one: a request
+    that brings one (a username, a client_id, a code) gets a 400, not a 500 from its query."""
+    if context.dialect.name == "postgresql" and "cannot contain NUL" in str(context.original_exception):
+        return UnstorableText()
+    return None

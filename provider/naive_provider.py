@@ -172,7 +172,7 @@ def authorize():
     # Who is signed in here is the real sign-in's answer (its page, its throttle), only read.
     user = current_user()
     if user is None:
-        return redirect(url_for("provider.login", next=request.full_path))
+        return redirect(url_for("provider.login", next=request.script_root + request.full_path))
     form = ConsentForm()
     scope = " ".join(s for s in args.get("scope", "").split() if s in SCOPES)
     if not form.validate_on_submit():

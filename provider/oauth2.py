@@ -88,7 +88,11 @@ def save_token(token, request):
     # A concurrent request may have revoked the family (a code or refresh token used twice at
     # once) after this one passed its checks. Read the grant again inside this write, which
     # SQLite serialises with that revocation: a token is never issued under a revoked grant.
-    if grant_id and db.session.execute(db.select(Grant.revoked_at).where(Grant.id == grant_id)).scalar():
+    # PostgreSQL runs writers side by side, so the read locks the grant's row (FOR UPDATE; SQLite
+    # ignores it): it waits for a revocation in progress and sees it, or makes a revocation that
+    # starts now wait until this token is committed, where the revocation then finds it.
+    revoked = db.select(Grant.revoked_at).where(Grant.id == grant_id).with_for_update()
+    if grant_id and db.session.execute(revoked).scalar():
         db.session.rollback()
         raise InvalidGrantError("This grant was revoked while the request was processed.")
     db.session.commit()

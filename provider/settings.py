@@ -4,6 +4,7 @@ import contextlib
 import json
 import math
 import os
+import re
 import secrets
 from collections import Counter
 from pathlib import Path
@@ -12,11 +13,19 @@ from urllib.parse import urlsplit
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.pool import NullPool
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class UnsafeProviderConfiguration(RuntimeError):
+class ProviderCannotStart(RuntimeError):
+    """The provider cannot start (a database it cannot reach); the message says why, in one line."""
+
+
+class UnsafeProviderConfiguration(ProviderCannotStart):
     """Raised when production settings would be insecure; the provider refuses to start."""
 
 
@@ -51,6 +60,7 @@ DEFAULTS = {
     "HSTS_SECONDS": 0,
     # The app's client registration (see seed()); from the environment when set.
     "BUILTIN_CLIENT_ID": "authlab-app",
+    # SQLite waits up to 15 s for a busy file (PostgreSQL's options are set in load()).
     "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"timeout": 15}},
     # Access tokens live ten minutes; refresh tokens a day, rotated at every use (AS-5).
     "OAUTH2_TOKEN_EXPIRES_IN": {"authorization_code": 600, "refresh_token": 600},  # nosec B105
@@ -92,9 +102,25 @@ def load(app, test_config=None):
             config[name] = os.environ[name]
     config["SECRET_KEY"] = os.environ.get("PROVIDER_SECRET_KEY")
     config["SIGNING_KEY_PEM"] = os.environ.get("PROVIDER_SIGNING_KEY")
-    config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'provider.sqlite'}"
+    # Its own database: a SQLite file in its instance folder, or PostgreSQL when
+    # PROVIDER_DATABASE_URL names one. Never the app's DATABASE_URL: another party keeps its
+    # users, clients and tokens in a store of its own.
+    config["SQLALCHEMY_DATABASE_URI"] = (
+        os.environ.get("PROVIDER_DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'provider.sqlite'}"
+    )
     config["REGISTRATION_FILE"] = str(Path(app.instance_path) / "builtin-client.json")
     config.update(test_config or {})
+    config["SQLALCHEMY_DATABASE_URI"] = database_url(config["SQLALCHEMY_DATABASE_URI"])
+    if not config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A connection the server dropped is noticed at checkout; a silent host is given up on.
+        # READ COMMITTED whatever the server's default: the grants' compare-and-set statements
+        # and row locks (grants.py, oauth2.save_token) are written for it.
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_pre_ping": True,
+            "isolation_level": "READ COMMITTED",
+            "connect_args": {"connect_timeout": 10},
+        }
+        check_reachable(config["SQLALCHEMY_DATABASE_URI"])
     for name in ("PROVIDER_URL", "APP_URL", "REPLICA_URL"):
         config[name] = config[name].rstrip("/")
     # The Host headers this provider answers (a forged one is a 400 before any view): its own
@@ -132,6 +158,59 @@ def make_private(app):
         if path.is_file() and not path.is_symlink():
             with contextlib.suppress(FileNotFoundError):  # another process's temporary file, gone
                 os.chmod(path, 0o600)
+
+
+# PROVIDER_DATABASE_URL=postgresql://user:password@host/name, as PostgreSQL's tools write it:
+# SQLAlchemy would read that as psycopg2, which is not installed, so the bare form (and the
+# older postgres://) means psycopg 3, the driver requirements.txt pins. The app does the same
+# for its DATABASE_URL (storage.py); this party keeps its own copy.
+POSTGRESQL = "postgresql+psycopg"
+
+
+def database_url(uri):
+    """The SQLAlchemy URL for `uri` (sqlite:///..., postgresql://...), or a refusal to start."""
+    try:
+        url = make_url(uri)
+    except ArgumentError as exc:
+        raise ProviderCannotStart("PROVIDER_DATABASE_URL is not a database URL: write postgresql://...") from exc
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername=POSTGRESQL)
+    if url.drivername not in ("sqlite", POSTGRESQL):
+        raise ProviderCannotStart(
+            f"PROVIDER_DATABASE_URL names {url.drivername}://, but the provider runs on SQLite or "
+            "PostgreSQL through psycopg 3 (postgresql://...)"
+        )
+    return url.render_as_string(hide_password=False)
+
+
+def check_reachable(uri):
+    """Refuse to start, in one line, when PostgreSQL cannot be reached or signed in to, has no
+    schema on the URL's search_path (where create_all would put the tables), or will not let
+    this user make the tables that are missing (PostgreSQL 15: only the owner, in `public`)."""
+    shown = make_url(uri).render_as_string(hide_password=True)
+    engine = create_engine(uri, poolclass=NullPool, connect_args={"connect_timeout": 10})
+    where = (
+        "SELECT current_schema(), current_user, has_schema_privilege(current_schema(), 'CREATE'), "
+        "to_regclass('provider_users') IS NOT NULL"
+    )
+    try:
+        with engine.connect() as connection:
+            schema, user, may_create, made = connection.execute(text(where)).one()
+    except DBAPIError as exc:
+        message = re.sub(r"\s+", " ", str(exc.orig)).strip()
+        raise ProviderCannotStart(f"cannot reach the provider's database {shown}: {message}") from exc
+    finally:
+        engine.dispose()
+    if schema is None:
+        raise ProviderCannotStart(
+            f"the provider's database {shown} has no schema on its search_path: create it (CREATE SCHEMA ...) "
+            "or correct the URL's options=-csearch_path"
+        )
+    if not may_create and not made:
+        raise ProviderCannotStart(
+            f"the provider's database {shown} has no tables yet, and {user} may not create them in schema "
+            f'{schema}: GRANT CREATE ON SCHEMA "{schema}" TO "{user}", or start once as a user who may'
+        )
 
 
 def own_secret(app, filename, make):

@@ -9,6 +9,7 @@ import time
 
 from flask import current_app, g, jsonify, make_response, request
 from limits import parse
+from sqlalchemy import text
 
 from .models import FailedAttempt, db
 
@@ -134,8 +135,9 @@ def reserve_attempt(counted):
     """
     now = time.time()
     rates = {setting: parse(current_app.config[setting]) for setting, _ in counted}
-    db.session.execute(db.delete(FailedAttempt).where(FailedAttempt.at < now - longest_window()))
     rows = [FailedAttempt(key=attempt_key(setting, value), at=now) for setting, value in counted]
+    serialise_per_key(row.key for row in rows)
+    db.session.execute(db.delete(FailedAttempt).where(FailedAttempt.at < now - longest_window()))
     db.session.add_all(rows)
     db.session.flush()
     wait = 0
@@ -158,6 +160,20 @@ def reserve_attempt(counted):
             db.session.delete(row)
     db.session.commit()
     return (None, max(wait, 1)) if wait else (rows, 0)
+
+
+def serialise_per_key(keys):
+    """On PostgreSQL, make attempts at the same keys take turns, as SQLite's one writer does.
+
+    PostgreSQL lets transactions write side by side, each blind to the others' rows until they
+    commit: twenty guesses at once would each count only itself and all slip under a limit of
+    five. A lock per key, held until this transaction ends, makes each wait for the one before
+    it and count its row. Taken in one order (sorted), so two attempts never wait on each other.
+    """
+    if db.engine.dialect.name != "postgresql":
+        return
+    for key in sorted(set(keys)):
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
 
 
 def release_attempt(rows):

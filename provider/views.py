@@ -30,15 +30,19 @@ bp = Blueprint("provider", __name__)
 # backslash, one leading slash not followed by another. What passes must also name one of
 # this provider's own pages (the /authorize request that was interrupted, the console);
 # anything else, including a CR or LF that would split the Location header, goes home.
+# Served under a mount point (a classroom sandbox's /s/<key>), `next` is a path below it, as
+# url_for writes them, and what follows the mount point must be one of those pages: a `next`
+# never leads into another sandbox's provider.
 LOCAL_PATH = re.compile(r"/(?!/)[!-\[\]-~]{0,2047}")
 
 
 def safe_next(target):
     """The page to show after sign-in: `target` if it is one of this provider's pages, else home."""
     home = url_for("provider.home")
-    if not isinstance(target, str) or not LOCAL_PATH.fullmatch(target):
+    root = request.script_root
+    if not isinstance(target, str) or not LOCAL_PATH.fullmatch(target) or not target.startswith(root + "/"):
         return home
-    path = unquote(target.partition("?")[0])
+    path = unquote(target[len(root) :].partition("?")[0])
     try:
         current_app.create_url_adapter(request).match(path, method="GET")
     except HTTPException:  # no such page, not for GET, or a redirect (//, a missing slash)
@@ -54,7 +58,7 @@ def home():
 
 def login_page(form=None, error=None, status=200):
     form = form or LoginForm()
-    interrupted = safe_next(request.args.get("next")).startswith("/authorize")
+    interrupted = safe_next(request.args.get("next")).startswith(url_for("provider.authorize"))
     return render_template("provider/login.html", form=form, error=error, interrupted=interrupted), status
 
 

@@ -135,7 +135,10 @@ class WireLog:
 def hop_record(environ, body, status, headers, answer):
     """One exchange in the shape the app's wire panel renders, redacted (wire_redact.py)."""
     query = environ.get("QUERY_STRING", "")
-    url = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}{environ['PATH_INFO']}"
+    # SCRIPT_NAME: the mount point the provider is served under (empty at the root), so the
+    # URL shown is the one the browser asked for.
+    path = environ.get("SCRIPT_NAME", "") + environ["PATH_INFO"]
+    url = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}{path}"
     received = [(key[5:].replace("_", "-").title(), value) for key, value in environ.items() if key.startswith("HTTP_")]
     for key, name in (("CONTENT_TYPE", "Content-Type"), ("CONTENT_LENGTH", "Content-Length")):
         if environ.get(key):

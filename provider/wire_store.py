@@ -11,7 +11,7 @@ import hashlib
 import json
 import time
 
-from sqlalchemy import String, case, func
+from sqlalchemy import String, case, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .issued import AuthorizationCode
@@ -74,6 +74,10 @@ def save(flow, address, code, record):
     data = json.dumps(record)
     now = time.time()
     db.session.execute(db.delete(WireHop).where(WireHop.created_at < now - KEEP_FOR))
+    if db.engine.dialect.name == "postgresql":
+        # SQLite lets one writer in at a time, so two hops cannot both take the last place;
+        # PostgreSQL lets writers in side by side, so they take turns on this lock instead.
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended('provider_wire_hops', 0))"))
     if refusal(flow, address, len(data), now) is not None:
         db.session.commit()  # the purge, at least
         return False

@@ -1,16 +1,22 @@
 """Fixtures: the app and the provider in-process, live servers on free ports, a real browser."""
 
+import glob
 import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 import time
+import uuid
 from collections import deque
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
+import psycopg
 import pytest
+import sqlalchemy
 from argon2 import PasswordHasher
 from hypothesis import HealthCheck, settings
 from werkzeug.datastructures import EnvironHeaders, Headers
@@ -26,7 +32,7 @@ RAM_DISK = "/dev/shm"  # noqa: S108 (pytest makes its own pytest-of-<user> folde
 if not (os.environ.get("TMPDIR") or os.environ.get("PYTEST_DEBUG_TEMPROOT")) and os.access(RAM_DISK, os.W_OK):
     os.environ["PYTEST_DEBUG_TEMPROOT"] = RAM_DISK
 # Keep a developer's .env or shell settings out of the tests.
-for _name in ("APP_ENV", "REDIS_URL", "SESSION_TYPE", "DATABASE_URL", "APP_INSTANCE_PATH"):
+for _name in ("APP_ENV", "REDIS_URL", "SESSION_TYPE", "DATABASE_URL", "PROVIDER_DATABASE_URL", "APP_INSTANCE_PATH"):
     os.environ.pop(_name, None)
 
 # Hypothesis: a small sample in `make test`, 10,000 inputs per family in `make fuzz`.
@@ -328,6 +334,102 @@ def redis_url(tmp_path_factory):
     yield f"redis://127.0.0.1:{port}/0"
     process.terminate()
     process.wait(timeout=10)
+
+
+# --- PostgreSQL: a real server, Debian's package, a cluster of the tests' own -------------
+
+POSTGRES_USER = "authlab"
+POSTGRES_PASSWORD = "test-postgres-password"  # noqa: S105 (a throwaway cluster on loopback)
+
+
+def postgres_binaries():
+    """The folder of Debian's initdb and pg_ctl (the newest major version), or None."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[-3]))
+    if found:
+        return os.path.dirname(found[-1])
+    initdb = shutil.which("initdb")
+    return os.path.dirname(initdb) if initdb else None
+
+
+def as_postgres_user(command):
+    """PostgreSQL refuses to run as root (CI runs as root): run it as the `postgres` account."""
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory):
+    """A private PostgreSQL cluster for the tests (installed by .ci/run; a skip fails in CI).
+
+    initdb makes it in a folder of its own, the server listens on a free loopback port with its
+    socket in that folder, password sign-in only (so a wrong password is really refused), and
+    without fsync (a throwaway cluster: speed only). Yields a postgresql+psycopg:// URL of a
+    database made for the session; the server is stopped at the end.
+    """
+    binaries = postgres_binaries()
+    if binaries is None:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+    if os.geteuid() == 0:
+        # The postgres account cannot enter pytest's folders (root's, 0700): a folder of its own.
+        folder = Path(tempfile.mkdtemp(prefix="authlab-postgres-", dir=os.environ.get("PYTEST_DEBUG_TEMPROOT")))
+        shutil.chown(folder, "postgres", "postgres")
+    else:
+        folder = tmp_path_factory.mktemp("postgres")
+    data, port = folder / "data", free_port()
+    password_file = folder / "password"
+    password_file.write_text(POSTGRES_PASSWORD + "\n")
+    if os.geteuid() == 0:
+        shutil.chown(password_file, "postgres", "postgres")
+    initdb = [f"{binaries}/initdb", "-D", str(data), "-U", POSTGRES_USER, f"--pwfile={password_file}"]
+    subprocess.run(
+        as_postgres_user([*initdb, "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8"]),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300"
+    pg_ctl = [f"{binaries}/pg_ctl", "-D", str(data), "-l", str(folder / "server.log"), "-w", "-t", "30"]
+    started = subprocess.run(as_postgres_user([*pg_ctl, "-o", options, "start"]), capture_output=True, text=True)
+    if started.returncode != 0:
+        log = (folder / "server.log").read_text() if (folder / "server.log").exists() else ""
+        pytest.fail(f"PostgreSQL did not start: {started.stderr}{log}")
+    base = f"postgresql+psycopg://{POSTGRES_USER}:{POSTGRES_PASSWORD}@127.0.0.1:{port}"
+    postgres_admin(base, "CREATE DATABASE authlab_tests")
+    try:
+        yield f"{base}/authlab_tests"
+    finally:
+        subprocess.run(as_postgres_user([*pg_ctl, "-m", "immediate", "stop"]), check=False, capture_output=True)
+        if os.geteuid() == 0:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def postgres_admin(base, statement):
+    """Run one statement outside a transaction (CREATE/DROP DATABASE need that)."""
+    with psycopg.connect(base.replace("postgresql+psycopg://", "postgresql://") + "/postgres", autocommit=True) as db:
+        db.execute(statement)
+
+
+@pytest.fixture
+def postgres_database(postgres_url):
+    """A fresh, empty database on the tests' server, for one test: tests never see each other.
+
+    The apps a test makes keep their pools open after it; each connection any pool opened
+    during the test is closed at its end (psycopg warns about one left to the garbage collector).
+    """
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    base = postgres_url.rsplit("/", 1)[0]
+    postgres_admin(base, f'CREATE DATABASE "{name}"')
+    opened = []
+
+    def track(dbapi_connection, _record):
+        opened.append(dbapi_connection)
+
+    sqlalchemy.event.listen(sqlalchemy.pool.Pool, "connect", track)
+    try:
+        yield f"{base}/{name}"
+    finally:
+        sqlalchemy.event.remove(sqlalchemy.pool.Pool, "connect", track)
+        for connection in opened:
+            connection.close()
+        postgres_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 # --- A real browser: Playwright driving Debian's Chromium ---------------------------------

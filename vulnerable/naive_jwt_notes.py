@@ -24,7 +24,6 @@ import secrets
 import threading
 import time
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, jsonify, make_response, render_template, request
 from sqlalchemy import String, Text
@@ -81,14 +80,11 @@ def visited_board():
     return board if expires >= time.monotonic() else None
 
 
-def origin(url):
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
 def notes_csp():
     """The page may run inline script (the flaw on show), and reach only the naive JWT server and the collector."""
-    app, attacker = origin(current_app.config["APP_URL"]), origin(current_app.config["ATTACKER_URL"])
+    # The URL settings, not their origins: each ends in the mount point the lab is served under,
+    # if any (a classroom sandbox's /s/<key>), and the paths below must stay below it.
+    app, attacker = current_app.config["APP_URL"], current_app.config["ATTACKER_URL"]
     # A source with a path allows that path and below only: /jwt/, /session/ and every other
     # real page of the same origin stay out of reach of a note's fetch, image or form.
     twin, collector, static = f"{app}/vulnerable/jwt/", f"{attacker}/collect/", f"{app}/static/"

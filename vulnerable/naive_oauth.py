@@ -57,7 +57,9 @@ def naive_provider():
 
 
 def callback_url():
-    return current_app.config["APP_URL"] + url_for("naive_oauth.callback")
+    # APP_URL already ends in the mount point the app may be served under (a classroom
+    # sandbox's /s/<key>), which url_for puts in front of the path too: it counts once.
+    return current_app.config["APP_URL"] + url_for("naive_oauth.callback").removeprefix(request.script_root)
 
 
 @bp.get("/login")

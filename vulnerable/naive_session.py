@@ -100,8 +100,10 @@ def current(cookie=COOKIE_NONE):
 
 def with_cookies(response, sid):
     """FLAW: no HttpOnly (script can read it), and SameSite=None (sent from any site)."""
-    response.set_cookie(COOKIE_NONE, sid, samesite="None", secure=True, httponly=False)
-    response.set_cookie(COOKIE_LAX, sid, samesite="Lax", httponly=False)
+    # Not a flaw: the path is the app's mount point ("/", or a classroom sandbox's /s/<key>).
+    path = request.script_root or "/"
+    response.set_cookie(COOKIE_NONE, sid, path=path, samesite="None", secure=True, httponly=False)
+    response.set_cookie(COOKIE_LAX, sid, path=path, samesite="Lax", httponly=False)
     return response
 
 

@@ -74,8 +74,10 @@ def run_code_injection():
 
 def attacker_redirect():
     """http://localhost:8000@attacker.localhost:8003/...: starts with the app's origin, goes elsewhere."""
-    attacker = urlsplit(current_app.config["ATTACKER_URL"]).netloc
-    return f"{current_app.config['APP_URL']}@{attacker}/attack/oauth-stolen-code"
+    # The app's origin, then the attacker's host and the path its site is served under (a
+    # classroom sandbox's /s/<key>, or nothing).
+    app, attacker = urlsplit(current_app.config["APP_URL"]), urlsplit(current_app.config["ATTACKER_URL"])
+    return f"{app.scheme}://{app.netloc}@{attacker.netloc}{attacker.path}/attack/oauth-stolen-code"
 
 
 def run_redirect_uri():
@@ -248,14 +250,14 @@ def run_open_redirect():
     naive_final = location(victim.get(stolen_naive_callback(victim=victim, next=evil)))
     naive = outcome(
         naive_final.startswith(evil),
-        f"Sign-in link: /vulnerable/oauth/login?next={evil}",
+        f"Sign-in link: {app_url('/vulnerable/oauth/login')}?next={evil}",
         f"After a genuine sign-in, the naive client redirects to: {naive_final}",
     )
     victim = Browser()
     real_final = location(victim.get(stolen_real_callback(victim=victim, next=evil)))
     real = outcome(
         real_final.startswith(evil),
-        f"Sign-in link: /oauth/login?next={evil}",
+        f"Sign-in link: {app_url('/oauth/login')}?next={evil}",
         f"After sign-in, the real client redirects to: {real_final} (next was not a path on this site).",
     )
     return {"naive": naive, "real": real}

@@ -128,7 +128,8 @@ class WireCapture:
     @staticmethod
     def url(environ):
         query = environ.get("QUERY_STRING")
-        url = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}{environ.get('PATH_INFO', '')}"
+        path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")  # with the mount point, if any
+        url = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}{path}"
         return url + (f"?{query}" if query else "")
 
 

@@ -5,7 +5,7 @@ import json
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import Index, String, and_, case, func
+from sqlalchemy import Index, String, and_, case, func, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -135,6 +135,10 @@ def save(record, client, record_id=None):
         reason = refusal(client, len(data), now)
         if reason is None:
             db.session.execute(db.delete(WireRecord).where(WireRecord.created_at < now - KEEP_FOR))
+            if db.engine.dialect.name == "postgresql":
+                # PostgreSQL lets writers in side by side: this lock, held to the commit, makes
+                # them take turns from here on, as SQLite's one writer does.
+                db.session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended('wire_records', 0))"))
             reason = refusal(client, len(data), now)
         if reason is not None:
             db.session.rollback()

@@ -12,6 +12,7 @@ detect.py      the twins say when a goal is reached; the victim's artifacts say 
 victim.py      the victim bot: a headless Chromium the app drives, as the victim, to the student's link
 real.py        the final step: the same attack sent to the real code, and the line that refuses it
 routes.py      the pages: the list, one challenge, its hints, solution, delivery and real attempt
+addresses.py   the catalog's text names the lab as `make run` serves it; the pages show this lab's
 jwt_challenges.py, session_challenges.py, oauth_challenges.py: the challenges, one module per lab
 
 Development only, like the twins they target (create_app registers them with the twins).

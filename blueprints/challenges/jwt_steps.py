@@ -67,7 +67,8 @@ def alice_may_read_your_board(victim):
     app = urlsplit(victim.url("APP_URL"))
     visit_pass = naive_jwt_notes.admit(visiting_player("jwt-xss-token-theft"))
     cookie = {"name": naive_jwt_notes.VISIT_COOKIE, "value": visit_pass, "domain": app.hostname}
-    victim.page.context.add_cookies([{**cookie, "path": "/vulnerable/jwt/", "httpOnly": True, "sameSite": "Lax"}])
+    path = app.path + "/vulnerable/jwt/"  # below the app's mount point, if it has one
+    victim.page.context.add_cookies([{**cookie, "path": path, "httpOnly": True, "sameSite": "Lax"}])
     alice_signs_in(victim)
     victim.hold("naive_jwt_token", stored(victim, ACCESS_KEY))
 

@@ -51,7 +51,7 @@ def real_login_with_next(target):
     response = client.get(path, base_url=current_app.config["APP_URL"])
     with client.session_transaction() as session:
         kept = (session.get("oauth_dance") or {}).get("next")
-    request_text = f"GET {path} HTTP/1.1"
+    request_text = real.request_line("GET", path)
     if response.status_code >= 400:
         return real.Attempt(request_text, response.status_code, response.get_data(as_text=True)[:600])
     answer = (
@@ -78,7 +78,7 @@ def real_callback_with(code):
     page = response.get_data(as_text=True)
     reason = FAILURE.search(page)
     answer = html.unescape(reason.group(1)).strip() if reason else page[:600]
-    return real.Attempt(f"GET {path} HTTP/1.1", response.status_code, answer)
+    return real.Attempt(real.request_line("GET", path), response.status_code, answer)
 
 
 # --- provider-lax-redirect-uri: the same authorization request at the real provider -------------
@@ -98,7 +98,8 @@ def real_authorize_with(redirect_uri):
         "code_challenge_method": "S256",
     }
     url = f"{current_app.config['PROVIDER_URL']}/authorize?{urlencode(params)}"
-    request_text = f"GET /authorize?{urlencode(params)} HTTP/1.1\nHost: {urlsplit(url).netloc}"
+    request_text = real.request_line("GET", f"/authorize?{urlencode(params)}", "PROVIDER_URL")
+    request_text += f"\nHost: {urlsplit(url).netloc}"
     try:
         response = requests.get(url, allow_redirects=False, timeout=5)
     except requests.RequestException as exc:
@@ -147,7 +148,7 @@ def real_public_client_without_verifier(evidence):
         "nonce": secrets.token_urlsafe(8),
     }
     form = {"grant_type": "authorization_code", "client_id": spa["client_id"], "redirect_uri": spa["redirect_uri"]}
-    request_text = "POST /token HTTP/1.1\nHost: " + urlsplit(provider).netloc
+    request_text = real.request_line("POST", "/token", "PROVIDER_URL") + "\nHost: " + urlsplit(provider).netloc
     try:
         # First as the notes app asked, without code_challenge: the real provider issues no code.
         unprotected = alice_authorizes(params)

@@ -18,7 +18,6 @@ from models import DEMO_ACCOUNTS, utcnow
 
 from .detect import VICTIM_MEMORY
 from .models import VictimVisit
-from .victim import origin_of
 
 NAIVE_CALLBACK = "/vulnerable/oauth/callback"
 NAIVE_PROTECTED = "/vulnerable/oauth/protected"
@@ -67,7 +66,7 @@ def same_origin(url, setting_url):
 
 def redirects_from(victim, path):
     """(hop, where it sent her) for each redirect her browser got from the app's `path`."""
-    here = origin_of(victim.config["APP_URL"]) + path
+    here = victim.config["APP_URL"] + path
     return [
         (hop, urljoin(hop["url"], hop["location"]))
         for hop in victim.hops

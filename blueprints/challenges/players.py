@@ -46,7 +46,15 @@ def current_or_new():
 def set_cookie(response):
     """After a request that made a player: give the browser its cookie."""
     if g.get("lab_player_is_new"):
+        # Its path is the app's mount point ("/", or a classroom sandbox's /s/<key>): a player of
+        # one sandbox is nobody in another.
         response.set_cookie(
-            COOKIE, g.lab_player, max_age=ONE_YEAR, httponly=True, samesite="Lax", secure=request.is_secure
+            COOKIE,
+            g.lab_player,
+            max_age=ONE_YEAR,
+            path=request.script_root or "/",
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure,
         )
     return response

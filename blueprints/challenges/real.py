@@ -7,6 +7,7 @@ the real answer, and a link to the lines of the real code that refused it.
 
 import json
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from flask import current_app
 
@@ -27,7 +28,7 @@ def send(method, path, headers=None, **body):
     headers = dict(headers or {})
     client = current_app.test_client()
     response = client.open(path, method=method, headers=headers, base_url=current_app.config["APP_URL"], **body)
-    lines = [f"{method} {path} HTTP/1.1"] + [f"{name}: {value}" for name, value in headers.items()]
+    lines = [request_line(method, path)] + [f"{name}: {value}" for name, value in headers.items()]
     if "json" in body:
         lines += ["Content-Type: application/json", "", json.dumps(body["json"])]
     elif "data" in body:
@@ -41,3 +42,8 @@ def send(method, path, headers=None, **body):
     else:
         answer = answer[:600]
     return Attempt("\n".join(lines), response.status_code, answer)
+
+
+def request_line(method, path, setting="APP_URL"):
+    """`METHOD path HTTP/1.1` as it reads on the wire: the path below the party's mount point, if any."""
+    return f"{method} {urlsplit(current_app.config[setting]).path}{path} HTTP/1.1"

@@ -10,7 +10,7 @@ import re
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 
-from . import detect, players, progress, victim
+from . import addresses, detect, players, progress, victim
 from .catalog import CHALLENGES, LABS, by_lab
 
 bp = Blueprint("challenges", __name__)
@@ -24,9 +24,11 @@ def init_app(app):
 
 
 def code_spans(text):
-    """`backticks` become <code>, everything else is escaped: the catalog's text is plain text."""
+    """The catalog's plain text as this lab's page shows it: its addresses this lab's own
+    (addresses.py), `backticks` become <code>, everything else is escaped."""
     # Escaped first, so the only markup in the result is the <code> added here.
-    return Markup(re.sub(r"`([^`]+)`", lambda m: f"<code>{m.group(1)}</code>", str(escape(text))))  # noqa: S704  # nosec B704
+    escaped = str(escape(addresses.in_this_lab(text)))
+    return Markup(re.sub(r"`([^`]+)`", lambda m: f"<code>{m.group(1)}</code>", escaped))  # noqa: S704  # nosec B704
 
 
 def find(challenge_id):

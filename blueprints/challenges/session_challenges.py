@@ -47,7 +47,7 @@ def her_record(victim):
 
 def cross_site_posts(victim, path):
     """The POSTs to the naive twin's `path` that the attacker's site made her browser send, answered below 400."""
-    target = origin_of(victim.config["APP_URL"]) + path
+    target = victim.config["APP_URL"] + path
     attacker = origin_of(victim.config["ATTACKER_URL"])
     return [
         hop

@@ -29,6 +29,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from flask import current_app
 
+from came_from import below
 from extensions import db
 
 from . import progress
@@ -115,7 +116,8 @@ class Victim:
 
 
 def origins(config):
-    return {config[name].rstrip("/") for name in ORIGIN_SETTINGS if config.get(name)}
+    """The lab's origins, scheme://host:port: its URL settings may end in a mount point (/s/<key>)."""
+    return {origin_of(config[name]) for name in ORIGIN_SETTINGS if config.get(name)}
 
 
 # LAB-1, for redirects: Playwright's route sees only the first request of a redirect chain, so a
@@ -152,9 +154,15 @@ def check_link(scenario, link, config):
     if len(link) > LINK_LIMIT or not link.isprintable():
         raise VisitRefused(f"The link must be one line of at most {LINK_LIMIT} characters.")
     allowed = {config[name].rstrip("/") for name in scenario.link_origins}
-    if origin_of(link) not in allowed or urlsplit(link).username is not None:
+    if not any(opens(link, base) for base in allowed) or urlsplit(link).username is not None:
         raise VisitRefused("The victim only opens links to " + " or ".join(sorted(allowed)) + ".")
     return link
+
+
+def opens(link, base):
+    """True when `link` is on the origin of the lab's URL `base`, below its mount point if it has one
+    (a classroom sandbox's /s/<key>): a student's victim opens their own sandbox, not a neighbour's."""
+    return origin_of(link) == origin_of(base) and below(urlsplit(link).path, urlsplit(base).path)
 
 
 def find_browser(config):

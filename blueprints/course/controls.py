@@ -71,7 +71,7 @@ ENFORCED_IN = {
         ("blueprints/oauth/issuers.py", "check_issuer"),
     ],
     "OC-4": [("blueprints/oauth/routes.py", "callback")],
-    "OC-5": [("security.py", "is_safe_redirect")],
+    "OC-5": [("security.py", "is_safe_redirect"), ("came_from.py", "inside_app")],
     "AS-1": [
         ("provider/models.py", "Client.check_redirect_uri"),
         ("provider/views.py", "authorize"),

@@ -11,7 +11,7 @@ import re
 from urllib.parse import urlsplit
 
 import markdown
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, has_request_context, redirect, render_template, request, session, url_for
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
@@ -37,6 +37,11 @@ LABS = {
 }
 
 
+def mount_point():
+    """The path the app is served under: "" at the root (and outside a request), or /s/<key>."""
+    return request.script_root if has_request_context() else ""
+
+
 class SafeLinks(Treeprocessor):
     """Links may go to the web, to a page of the app, or (relative) to a file shown by the source viewer."""
 
@@ -60,7 +65,7 @@ class SafeLinks(Treeprocessor):
                 continue
             for index, child in enumerate(list(parent)):
                 if child.tag == "code" and child.text and LAB_PATH.fullmatch(child.text):
-                    link = child.makeelement("a", {"href": child.text})
+                    link = child.makeelement("a", {"href": mount_point() + child.text})
                     link.tail, child.tail = child.tail, None
                     parent.remove(child)
                     link.append(child)
@@ -71,8 +76,11 @@ class SafeLinks(Treeprocessor):
         parts = urlsplit(href)
         if parts.scheme:
             return href if parts.scheme.lower() in SAFE_SCHEMES else None
-        if href.startswith(("/", "#")):
+        if href.startswith("#"):
             return href
+        # A page of the app: below the mount point the app is served under (empty at the root).
+        if href.startswith("/"):
+            return mount_point() + href
         # A relative link in a README names a file beside it: show it in the source viewer.
         target = posixpath.normpath(posixpath.join(self.folder, parts.path))
         return source_url(target) + (f"#{parts.fragment}" if parts.fragment else "") if resolve(target) else None

@@ -18,7 +18,7 @@ from joserfc.errors import JoseError
 from requests import RequestException
 
 import b64url
-from security import is_safe_redirect
+from came_from import inside_app
 
 from . import issuers, providers, step_up
 from .attempt import DanceError, current, record_step, save
@@ -43,8 +43,9 @@ def begin(name, paused, next_url=None, options=None):
     options = options or step_up.Options()
     client = remote(name)
     provider = providers.all_providers(current_app)[name]
-    # OC-5: where to go after signing in is kept only if it is a path on this site.
-    next_url = next_url if is_safe_redirect(next_url) else None
+    # OC-5: where to go after signing in is kept only if it is a path on this site, and below
+    # the app's mount point when it is served under one (a classroom sandbox's /s/<key>).
+    next_url = next_url if inside_app(next_url) else None
     save(
         {
             "provider": name,

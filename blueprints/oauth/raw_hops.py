@@ -25,7 +25,7 @@ provider's 302 back.
 import json
 import re
 
-from flask import current_app
+from flask import current_app, request
 from requests import RequestException
 
 import wire
@@ -130,14 +130,14 @@ def sequence(dance):
     with who saw it and, for the diagram's links, the anchor of the hop it shows."""
     raw, steps = dance.get("raw") or {}, dance["steps"]
     hops = []
-    add(hops, stored(raw.get("login"), "/oauth/login"), APP, "raw-login")
+    add(hops, stored(raw.get("login"), request.script_root + "/oauth/login"), APP, "raw-login")
     for item in (steps.get("authorize") or {}).get("wire") or []:
         add(hops, item, APP)
     theirs = (raw.get("provider") or {}).get("hops") or []
     back = next((i for i, item in reversed(list(enumerate(theirs))) if redirects_back(item)), None)
     for index, item in enumerate(theirs):
         add(hops, item, PROVIDER, "raw-provider-redirect" if index == back else "raw-provider" if index == 0 else None)
-    callback = stored(raw.get("callback"), "/oauth/callback")
+    callback = stored(raw.get("callback"), request.script_root + "/oauth/callback")
     if callback and "token" not in steps:
         callback = code_hidden(callback)  # not spent yet: a code is shown whole only after its use
     add(hops, callback, APP, "raw-callback")

@@ -115,7 +115,7 @@ def update_cookie(response):
             name,
             value,
             expires=expires,
-            path="/",
+            path=config["REMEMBER_COOKIE_PATH"],  # the app's mount point: "/" unless under one
             secure=config["REMEMBER_COOKIE_SECURE"],
             httponly=config["REMEMBER_COOKIE_HTTPONLY"],
             samesite=config["REMEMBER_COOKIE_SAMESITE"],

@@ -82,7 +82,7 @@ def per_instance():
         httponly=True,
         samesite="Lax",
         secure=current_app.config["SESSION_COOKIE_SECURE"],
-        path="/session/scaleout",
+        path=request.script_root + "/session/scaleout",  # below the app's mount point, if any
     )
     return response
 

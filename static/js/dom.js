@@ -26,3 +26,9 @@ export function el(tag, attrs = {}, ...children) {
   for (const child of children) node.append(child);
   return node;
 }
+
+// The address of one of the app's own paths ("/jwt/login"). Served under a mount point (a
+// classroom sandbox's /s/<key>), every path lives below it; base.html writes that prefix
+// (Flask's request.script_root, empty at the root) into <html data-root>. A script that
+// fetched "/jwt/login" as written would leave its sandbox for another party's, or for none.
+export const url = (path) => `${document.documentElement.dataset.root || ""}${path}`;

@@ -2,7 +2,7 @@
 // show both verdicts. The forging happens on the attacker's workbench (vulnerable/jwt_bench.py,
 // one forger per attack in vulnerable/jwt_attacks.py), never on the naive server itself.
 
-import { $, el, on } from "./dom.js";
+import { $, el, on, url } from "./dom.js";
 import { decode } from "./jwt-token.js";
 import { send } from "./wire.js";
 
@@ -49,7 +49,7 @@ function clearPanel(id) {
 // edited. For "expired" he asks for a 5-second token and waits until it is past its exp.
 async function bobsTokens(wire, attack) {
   const expiring = attack === "expired";
-  const { response, data } = await send(wire, "/jwt/login", {
+  const { response, data } = await send(wire, url("/jwt/login"), {
     method: "POST",
     json: { username: "bob", password: "thebuilder", ...(expiring ? { lifetime: 5 } : {}) },
   });
@@ -58,7 +58,7 @@ async function bobsTokens(wire, attack) {
     $("[data-bench-note]").textContent = "Waiting 6 s for bob's 5-second token to expire…";
     await new Promise((resolve) => setTimeout(resolve, 6000));
   }
-  const jwks = attack === "alg-confusion" ? await (await fetch("/jwt/.well-known/jwks.json")).json() : undefined;
+  const jwks = attack === "alg-confusion" ? await (await fetch(url("/jwt/.well-known/jwks.json"))).json() : undefined;
   return { access_token: data.access_token, refresh_token: data.refresh_token, jwks };
 }
 
@@ -72,7 +72,7 @@ async function run(attack, wire) {
     $("[data-bench-note]").textContent = error.message;
     return;
   }
-  const forged = await fetch("/vulnerable/jwt/forge", {
+  const forged = await fetch(url("/vulnerable/jwt/forge"), {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
     body: JSON.stringify({ attack, token: $("#foreign-token").value.trim(), ...tokens }),
@@ -83,9 +83,9 @@ async function run(attack, wire) {
     return;
   }
   showForged(attack, data);
-  const naive = await send(wire, `/vulnerable/jwt/${data.target}`, { headers: { Authorization: `Bearer ${data.naive_token}` } });
+  const naive = await send(wire, url(`/vulnerable/jwt/${data.target}`), { headers: { Authorization: `Bearer ${data.naive_token}` } });
   verdict(row.querySelector("[data-naive]"), naive.response, naive.data);
-  const real = await send(wire, `/jwt/${data.target}`, { headers: { Authorization: `Bearer ${data.real_token}` } });
+  const real = await send(wire, url(`/jwt/${data.target}`), { headers: { Authorization: `Bearer ${data.real_token}` } });
   verdict(row.querySelector("[data-real]"), real.response, real.data);
   const { why, ...results } = data.notes || {};
   const notes = Object.entries(results).map(([who, note]) => `${who}: ${note}.`);

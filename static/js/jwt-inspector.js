@@ -1,11 +1,11 @@
 // The token inspector's browser half: sends a token to POST /jwt/api/inspect (in the body, never
 // in a URL) and renders the server's verdicts in the shape of templates/jwt/macros.html.
 
-import { $, el } from "./dom.js";
+import { $, el, url } from "./dom.js";
 import { coloured } from "./jwt-token.js";
 
 export async function inspect(token) {
-  const response = await fetch("/jwt/api/inspect", {
+  const response = await fetch(url("/jwt/api/inspect"), {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
     body: JSON.stringify({ token }),

@@ -4,7 +4,7 @@
 import { send } from "./wire.js";
 import { bearer, onChange, state } from "./jwt-state.js";
 import { toBytes } from "./b64url.js";
-import { $, el, on } from "./dom.js";
+import { $, el, on, url } from "./dom.js";
 import { decode } from "./jwt-token.js";
 
 function say(text, ok) {
@@ -32,7 +32,7 @@ function renderKeyring(keys, wire) {
 }
 
 async function reload(wire) {
-  const response = await fetch("/jwt/api/keys", { headers: { Accept: "application/json" } });
+  const response = await fetch(url("/jwt/api/keys"), { headers: { Accept: "application/json" } });
   if (!response.ok) return;
   const data = await response.json();
   renderKeyring(data.keys, wire);
@@ -40,13 +40,13 @@ async function reload(wire) {
 }
 
 async function rotate(alg, wire) {
-  const { response, data } = await send(wire, "/jwt/api/keys/rotate", { method: "POST", headers: bearer(state.access), json: { alg } });
+  const { response, data } = await send(wire, url("/jwt/api/keys/rotate"), { method: "POST", headers: bearer(state.access), json: { alg } });
   say(response.ok ? `${data.message} Sign in again (or refresh) to get a token signed with it; your current token still works.` : `${response.status}: ${data.error}`, response.ok);
   if (response.ok) renderKeyring(data.keys, wire);
 }
 
 async function retire(kid, wire) {
-  const { response, data } = await send(wire, "/jwt/api/keys/retire", { method: "POST", headers: bearer(state.access), json: { kid } });
+  const { response, data } = await send(wire, url("/jwt/api/keys/retire"), { method: "POST", headers: bearer(state.access), json: { kid } });
   say(response.ok ? `${data.message} Tokens that name ${kid} now get a 401.` : `${response.status}: ${data.error}`, response.ok);
   if (response.ok) renderKeyring(data.keys, wire);
 }
@@ -58,7 +58,7 @@ async function verifyWithJwks() {
     say(`This token is ${header.alg}: verifying it needs the secret key, which is never published. Rotate to an RS256 key and sign in again.`, false);
     return;
   }
-  const jwks = await (await fetch("/jwt/.well-known/jwks.json")).json();
+  const jwks = await (await fetch(url("/jwt/.well-known/jwks.json"))).json();
   const jwk = jwks.keys.find((k) => k.kid === header.kid);
   if (!jwk) {
     say(`No public key with kid ${header.kid} in the JWKS (retired?).`, false);

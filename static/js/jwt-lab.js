@@ -1,7 +1,7 @@
 // The JWT lab page: sign in, call the API, watch the countdown, refresh, log out. Tokens stay in
 // this module's memory (jwt-state.js) and travel in the Authorization header (JWT-7).
 
-import { $, on } from "./dom.js";
+import { $, on, url } from "./dom.js";
 import { setWhoami } from "./header.js";
 import { send } from "./wire.js";
 import * as attacks from "./jwt-attacks.js";
@@ -42,7 +42,7 @@ async function signIn(event) {
   // expires_in says what was granted. The page repeats no bound of its own.
   const lifetime = parseInt(form.lifetime.value, 10);
   if (!Number.isNaN(lifetime)) json.lifetime = lifetime;
-  const { response, data } = await send(WIRE, "/jwt/login", { method: "POST", json });
+  const { response, data } = await send(WIRE, url("/jwt/login"), { method: "POST", json });
   if (!response.ok) {
     say("[data-jwt-status]", `Sign-in refused: ${describe(response, data)}`, false);
     return;
@@ -53,21 +53,21 @@ async function signIn(event) {
 }
 
 const CALLS = {
-  protected: () => send(WIRE, "/jwt/protected", { headers: bearer(state.access) }),
-  admin: () => send(WIRE, "/jwt/admin", { headers: bearer(state.access) }),
+  protected: () => send(WIRE, url("/jwt/protected"), { headers: bearer(state.access) }),
+  admin: () => send(WIRE, url("/jwt/admin"), { headers: bearer(state.access) }),
   async refresh() {
     const used = state.refresh;
-    const result = await send(WIRE, "/jwt/refresh", { method: "POST", headers: bearer(used) });
+    const result = await send(WIRE, url("/jwt/refresh"), { method: "POST", headers: bearer(used) });
     if (result.response.ok) update({ access: result.data.access_token, refresh: result.data.refresh_token, previousRefresh: used });
     return result;
   },
-  "replay-refresh": () => send(WIRE, "/jwt/refresh", { method: "POST", headers: bearer(state.previousRefresh) }),
+  "replay-refresh": () => send(WIRE, url("/jwt/refresh"), { method: "POST", headers: bearer(state.previousRefresh) }),
   async logout() {
-    const result = await send(WIRE, "/jwt/logout", { method: "POST", headers: bearer(state.access), json: { refresh_token: state.refresh } });
+    const result = await send(WIRE, url("/jwt/logout"), { method: "POST", headers: bearer(state.access), json: { refresh_token: state.refresh } });
     if (result.response.ok) update({ revoked: state.access, access: null, refresh: null, username: null });
     return result;
   },
-  "replay-revoked": () => send(WIRE, "/jwt/protected", { headers: bearer(state.revoked) }),
+  "replay-revoked": () => send(WIRE, url("/jwt/protected"), { headers: bearer(state.revoked) }),
 };
 
 async function call(name) {

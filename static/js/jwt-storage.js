@@ -1,7 +1,7 @@
 // Where to keep a token: the localStorage variant (an attack demo, labelled), cookie mode with
 // its CSRF double-submit, and an XSS simulation showing what an injected script can reach.
 
-import { $ } from "./dom.js";
+import { $, url } from "./dom.js";
 import { state, update } from "./jwt-state.js";
 import { send } from "./wire.js";
 
@@ -40,19 +40,19 @@ export function init(wire) {
   $("[data-xss]").addEventListener("click", injectedScript);
   $("[data-cookie-login]").addEventListener("click", async () => {
     const form = $("[data-jwt-login]");
-    const { response, data } = await send(wire, "/jwt/cookie/login", { method: "POST", json: { username: form.username.value, password: form.password.value } });
+    const { response, data } = await send(wire, url("/jwt/cookie/login"), { method: "POST", json: { username: form.username.value, password: form.password.value } });
     if (response.ok) update({ cookieUser: form.username.value });
     // A throttled sign-in (429, PW-6) says how long to wait in its description.
     const said = response.status === 429 ? data.description : data.message || data.error;
     output([`${response.status}: ${said}`, "The Set-Cookie lines in the wire panel show the flags."]);
   });
   $("[data-cookie-forged]").addEventListener("click", async () => {
-    const { response, data } = await send(wire, "/jwt/cookie/logout", { method: "POST" });
+    const { response, data } = await send(wire, url("/jwt/cookie/logout"), { method: "POST" });
     output([`${response.status}: ${data.error || data.message}`, "The cookie went along (same site), but without the X-CSRF-TOKEN header the double-submit check refused the request."]);
   });
   $("[data-cookie-logout]").addEventListener("click", async () => {
     const csrf = readCookie("csrf_access_token") || "";
-    const { response, data } = await send(wire, "/jwt/cookie/logout", { method: "POST", headers: { "X-CSRF-TOKEN": csrf } });
+    const { response, data } = await send(wire, url("/jwt/cookie/logout"), { method: "POST", headers: { "X-CSRF-TOKEN": csrf } });
     if (response.ok) update({ cookieUser: null });
     output([`${response.status}: ${data.message || data.error}`, `X-CSRF-TOKEN: ${csrf || "(none: sign in with cookie mode first)"}`]);
     localStorage.removeItem(DEMO_KEY);

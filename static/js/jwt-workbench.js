@@ -4,7 +4,7 @@
 // travel in POST bodies, never in a URL. Decoding needs no key and no server.
 
 import { toText } from "./b64url.js";
-import { $, el, on, text } from "./dom.js";
+import { $, el, on, text, url } from "./dom.js";
 import { claimRows } from "./jwt-claims.js";
 import { coloured } from "./jwt-token.js";
 
@@ -98,7 +98,7 @@ function chooseAlgorithm() {
 
 async function generate() {
   status("[data-wb-sign-status]", `Generating a ${alg.value} key…`);
-  const result = await post("/jwt/workbench/keys", { alg: alg.value });
+  const result = await post(url("/jwt/workbench/keys"), { alg: alg.value });
   if (!result.ok) return status("[data-wb-sign-status]", refusal(result), false);
   const made = result.answer;
   if (made.secret) {
@@ -123,7 +123,7 @@ async function sign(event) {
   event.preventDefault();
   const objects = parsed();
   if (objects.problem) return status("[data-wb-sign-status]", objects.problem, false);
-  const result = await post("/jwt/workbench/sign", { header: objects.header, payload: objects.payload, key: keySpec(signKind.value, signKey.value) });
+  const result = await post(url("/jwt/workbench/sign"), { header: objects.header, payload: objects.payload, key: keySpec(signKind.value, signKey.value) });
   const warnings = $("[data-wb-warnings]");
   warnings.replaceChildren();
   warnings.hidden = true;
@@ -179,7 +179,7 @@ function render(result) {
 async function verify(event) {
   event.preventDefault();
   status("[data-wb-verify-status]", "Verifying…");
-  const result = await post("/jwt/workbench/verify", { token: token.value, key: keySpec(verifyKind.value, verifyKey.value) });
+  const result = await post(url("/jwt/workbench/verify"), { token: token.value, key: keySpec(verifyKind.value, verifyKey.value) });
   if (!result.ok) return status("[data-wb-verify-status]", `Not verified: ${refusal(result)}`, false);
   status("[data-wb-verify-status]", `Verified with ${result.answer.signature.key}: every check is below.`, true);
   render(result.answer);

@@ -3,6 +3,8 @@
 // script "takes" is only listed under its button. (The CSP keeps real injected scripts out:
 // no inline script, scripts from this origin only. This module plays one that got in anyway.)
 
+import { url } from "./dom.js";
+
 // Everything any script of this origin can read without asking: cookies that are not
 // HttpOnly, both storages, and the page itself.
 function lyingAround(take, page) {
@@ -30,13 +32,13 @@ export function injectIntoSpa(take) {
   if (original) return;
   original = window.fetch;
   window.fetch = async (input, init = {}) => {
-    const url = String(input);
+    const address = String(input);
     const authorization = new Headers(init.headers).get("Authorization");
-    if (authorization) take(`Authorization header sent to ${url}`, authorization);
-    if (typeof init.body === "string" && init.body.includes("refresh_token=")) take(`request body sent to ${url}`, init.body);
+    if (authorization) take(`Authorization header sent to ${address}`, authorization);
+    if (typeof init.body === "string" && init.body.includes("refresh_token=")) take(`request body sent to ${address}`, init.body);
     const response = await original(input, init);
     const text = await response.clone().text();
-    if (/"(access|refresh|id)_token"/.test(text)) take(`answer from ${url}`, text);
+    if (/"(access|refresh|id)_token"/.test(text)) take(`answer from ${address}`, text);
     return response;
   };
   take("window.fetch", "wrapped: every later request and answer of this page passes through the injected script");
@@ -54,7 +56,7 @@ export function removeFromSpa(take) {
 // same-origin requests, so it acts as you, from this tab, while the tab is open.
 export async function injectIntoBff(take) {
   lyingAround(take, false);
-  const response = await fetch("/oauth/protected", { credentials: "same-origin", headers: { Accept: "application/json" } });
+  const response = await fetch(url("/oauth/protected"), { credentials: "same-origin", headers: { Accept: "application/json" } });
   const answer = `${response.status}: ${await response.text()}`;
   const hint = response.status === 401 ? "\n(Nobody is signed in through the BFF: sign in through it, then inject again.)" : "";
   take("fetch('/oauth/protected'), riding the session cookie", answer + hint);

@@ -2,7 +2,7 @@
 // development): what an injected script can and cannot do with an HttpOnly cookie, and how
 // quickly counted ids on the naive twin (vulnerable/naive_session.py) are guessed.
 
-import { $, on, text } from "./dom.js";
+import { $, on, text, url } from "./dom.js";
 import { WIRE } from "./session-report.js";
 import { refreshRecord } from "./session-state.js";
 import { send } from "./wire.js";
@@ -11,7 +11,7 @@ import { send } from "./wire.js";
 
 async function injectedScript() {
   const cookies = document.cookie;
-  const { response } = await send(WIRE, "/session/note", { method: "POST", json: { note: "written by the injected script" } });
+  const { response } = await send(WIRE, url("/session/note"), { method: "POST", json: { note: "written by the injected script" } });
   text(
     "[data-xss-result]",
     [
@@ -29,7 +29,7 @@ async function injectedScript() {
 
 async function naiveLogin(username, password) {
   // credentials: "omit": a browser of its own, with no cookie, so the twin counts a new id.
-  const response = await fetch("/vulnerable/session/login", {
+  const response = await fetch(url("/vulnerable/session/login"), {
     method: "POST",
     body: new URLSearchParams({ username, password }),
     headers: { Accept: "application/json" },
@@ -47,7 +47,7 @@ async function guessNeighbours() {
     `Mallory signs in as bob on hers: id ${mallory.sid}`,
   ];
   for (let n = Number(mallory.sid) - 1; n >= Math.max(1, Number(mallory.sid) - 2); n -= 1) {
-    const other = await (await fetch(`/vulnerable/session/whoami?sid=${n}`, { credentials: "omit" })).json();
+    const other = await (await fetch(url(`/vulnerable/session/whoami?sid=${n}`), { credentials: "omit" })).json();
     lines.push(`Mallory tries id ${n} → ${other.user ? `signed in as ${other.user}: taken over` : "nobody"}`);
   }
   lines.push("Real ids are 256 random bits: there is no neighbour to guess (2^256 possibilities).");

@@ -3,7 +3,7 @@
 // page edits the payload and keeps the signature; the server (blueprints/session/lab.py) refuses it.
 
 import { fromText, toBytes, toText } from "./b64url.js";
-import { $, on, text } from "./dom.js";
+import { $, on, text, url } from "./dom.js";
 import { verdict } from "./session-report.js";
 
 // --- 5. Flask's default session: a signed cookie, readable by anyone --------------------------
@@ -11,7 +11,7 @@ import { verdict } from "./session-report.js";
 let signedCookie = null;
 
 async function showClientCookie() {
-  const response = await fetch("/session/lab/client-cookie", { headers: { Accept: "application/json" } });
+  const response = await fetch(url("/session/lab/client-cookie"), { headers: { Accept: "application/json" } });
   const data = await response.json();
   signedCookie = data;
   const value = $("[data-client-value]");
@@ -39,7 +39,7 @@ async function readPayload(payload) {
 }
 
 async function verifyCookie(cookie) {
-  const response = await fetch("/session/lab/client-cookie/verify", {
+  const response = await fetch(url("/session/lab/client-cookie/verify"), {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
     body: JSON.stringify({ cookie }),

@@ -3,7 +3,7 @@
 // holds is shown by session-state.js, and each other section of the page has a module of its own.
 // Plain ES module, no dependencies, no inline script (the CSP forbids it).
 
-import { $, on, text } from "./dom.js";
+import { $, on, text, url } from "./dom.js";
 import * as attacks from "./session-attacks.js";
 import * as clientCookie from "./session-client-cookie.js";
 import { renderSteps, summary, verdict, WIRE } from "./session-report.js";
@@ -21,22 +21,22 @@ async function jsonLogin() {
     timeouts: form.elements.timeouts.value,
     remember: form.elements.remember.checked,
   };
-  const { response, data } = await send(WIRE, "/session/login", { method: "POST", json: body });
+  const { response, data } = await send(WIRE, url("/session/login"), { method: "POST", json: body });
   verdict($("[data-call-result]"), response.ok, `POST /session/login → ${response.status}: ${summary(data)}`);
   await refreshRecord();
 }
 
 async function call(button) {
-  const [method, url] = button.dataset.call.split(" ");
-  const { response, data } = await send(WIRE, url, { method });
+  const [method, path] = button.dataset.call.split(" ");
+  const { response, data } = await send(WIRE, url(path), { method });
   const node = $("[data-call-result]");
-  node.textContent = `${method} ${url} → ${response.status}: ${summary(data)}`;
+  node.textContent = `${method} ${path} → ${response.status}: ${summary(data)}`;
   node.className = `verdict-line ${response.ok ? "ok" : "bad"}`;
   await refreshRecord();
 }
 
 async function replay() {
-  const response = await fetch("/session/lab/replay", {
+  const response = await fetch(url("/session/lab/replay"), {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
     body: "{}",

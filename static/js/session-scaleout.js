@@ -2,7 +2,7 @@
 // its replica, as a load balancer would (blueprints/session/scaleout.py), and returns each hop
 // for the wire panel. Three cases: a store per instance, the shared store, JWT on both.
 
-import { $, on } from "./dom.js";
+import { $, on, url } from "./dom.js";
 import { renderSteps, summary, verdict } from "./session-report.js";
 
 // --- 7. Scale-out -------------------------------------------------------------------------------
@@ -25,7 +25,7 @@ async function scale(button) {
   const form = $("[data-login-form]");
   const password = form.elements.password.value;
   const body = kind === "jwt" && password ? { username: form.elements.username.value, password } : {};
-  const response = await fetch(`/session/scaleout/${kind}`, {
+  const response = await fetch(url(`/session/scaleout/${kind}`), {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
     body: JSON.stringify(body),

@@ -3,7 +3,7 @@
 // what it holds for that id (GET /session/lab/record) and shows it: the record, the ids this page
 // has seen, and the two clocks of the timeouts.
 
-import { $, text } from "./dom.js";
+import { $, text, url } from "./dom.js";
 import { setWhoami } from "./header.js";
 import { summary, WIRE } from "./session-report.js";
 import { send } from "./wire.js";
@@ -14,7 +14,7 @@ let countdown = null;
 // --- 2. What the server holds ---------------------------------------------------------------
 
 export async function refreshRecord() {
-  const response = await fetch("/session/lab/record", { headers: { Accept: "application/json" } });
+  const response = await fetch(url("/session/lab/record"), { headers: { Accept: "application/json" } });
   const state = await response.json();
   text("[data-record-user]", state.user ? `${state.user} (${state.role})${state.remembered ? ", restored by remember-me" : ""}` : "nobody");
   text("[data-record-sid]", state.session_id || "none: no record on the server (an unknown id is never adopted)");
@@ -59,7 +59,7 @@ function startCountdown(timeouts) {
     if (idle === 0 || absolute === 0) {
       clearInterval(countdown);
       node.textContent = "Time is up: the next request finds the session ended on the server.";
-      send(WIRE, "/session/protected").then(({ response, data }) => {
+      send(WIRE, url("/session/protected")).then(({ response, data }) => {
         node.textContent = `GET /session/protected → ${response.status}: ${summary(data)}`;
         refreshRecord();
       });

@@ -2,7 +2,7 @@
 // the server saw it (the server records it when asked with `X-Wire: capture`; see wire/capture.py).
 // Plain ES module, no dependencies, no inline script: the CSP forbids those.
 
-import { el } from "./dom.js";
+import { el, url } from "./dom.js";
 
 // Why the highlighted headers matter, in words a student can read during the demo.
 const NOTES = {
@@ -102,7 +102,7 @@ export function show(panel, record) {
 }
 
 // Make a request and show it. Returns {response, data} where data is parsed JSON or text.
-export async function send(panel, url, { method = "GET", headers = {}, json, body, credentials = "same-origin" } = {}) {
+export async function send(panel, address, { method = "GET", headers = {}, json, body, credentials = "same-origin" } = {}) {
   const init = { method, headers: { ...headers, "X-Wire": "capture", Accept: "application/json" }, credentials };
   if (json !== undefined) {
     init.headers["Content-Type"] = "application/json";
@@ -110,7 +110,7 @@ export async function send(panel, url, { method = "GET", headers = {}, json, bod
   } else if (body !== undefined) {
     init.body = body;
   }
-  const response = await fetch(url, init);
+  const response = await fetch(address, init);
   const text = await response.text();
   let data = text;
   try {
@@ -121,7 +121,7 @@ export async function send(panel, url, { method = "GET", headers = {}, json, bod
   const id = response.headers.get("X-Wire-Id");
   let record = null;
   if (id && panel) {
-    const recorded = await fetch(`/wire/${encodeURIComponent(id)}`, { headers: { Accept: "application/json" } });
+    const recorded = await fetch(url(`/wire/${encodeURIComponent(id)}`), { headers: { Accept: "application/json" } });
     if (recorded.ok) record = await recorded.json();
   }
   if (!record) {
@@ -132,7 +132,7 @@ export async function send(panel, url, { method = "GET", headers = {}, json, bod
       hop: "browser (as the page sees it)",
       note: skipped ? SKIPPED[skipped] || `Not recorded by the server: ${skipped}.` : "",
       // A body the server declined to record is not shown either: it may hold a password.
-      request: { method, url, headers: Object.entries(init.headers), body: skipped ? "" : init.body || "" },
+      request: { method, url: address, headers: Object.entries(init.headers), body: skipped ? "" : init.body || "" },
       response: { status: `${response.status} ${response.statusText}`, headers: [...response.headers], body: text },
     };
   }

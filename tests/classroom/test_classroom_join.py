@@ -97,3 +97,9 @@ def test_the_provider_origins_root_points_students_to_the_front_page(a_class):
 def test_a_forged_host_header_is_refused(a_class):
     answer = requests.get(a_class.front, headers={"Host": "evil.example"}, timeout=10)
     assert answer.status_code == 400
+
+
+def test_every_origin_of_the_class_answers_the_browsers_favicon_request(a_class):
+    for role in ("app", "provider", "replica", "attacker"):
+        answer = requests.get(a_class.settings.origin(role) + "/favicon.ico", timeout=10)
+        assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("image/svg+xml"), role
