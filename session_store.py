@@ -11,6 +11,7 @@ import struct
 from datetime import UTC, datetime, timedelta
 
 from cachelib import FileSystemCache
+from flask import current_app
 from flask_session.base import ServerSideSessionInterface
 from flask_session.cachelib import CacheLibSessionInterface
 from flask_session.redis import RedisSessionInterface
@@ -20,6 +21,15 @@ import storage
 from extensions import db
 
 STORE_NAMES = {"sqlalchemy": "SQLite (Flask-SQLAlchemy)", "cachelib": "files (cachelib)", "redis": "Redis"}
+
+
+def store_name():
+    """Where this app's sessions live, in words for the pages (the database named as it is)."""
+    kind = current_app.extensions["session_store"]
+    if kind == "sqlalchemy" and db.engine.dialect.name == "postgresql":
+        return "PostgreSQL (Flask-SQLAlchemy)"
+    return STORE_NAMES[kind]
+
 
 # Flask-Session declares a new model each time it is set up, which SQLAlchemy refuses for a
 # second app in the same process (the tests, or app and replica side by side). One model

@@ -25,7 +25,7 @@ MAX_COOKIE = 4096  # what a browser stores per cookie: a larger "cookie" is not 
 def render_lab(status=200, **extra):
     """The lab page, with what the server knows (store, timeouts, the planted-id warning)."""
     context = {
-        "store": session_store.STORE_NAMES[current_app.extensions["session_store"]],
+        "store": session_store.store_name(),
         "store_kind": current_app.extensions["session_store"],
         "demo_accounts": DEMO_ACCOUNTS,
         "config": current_app.config,
@@ -54,7 +54,7 @@ def server_state():
     if stored:
         stored["key"] = current_app.session_interface.key_prefix + first_characters(sid)
     return jsonify(
-        store=session_store.STORE_NAMES[current_app.extensions["session_store"]],
+        store=session_store.store_name(),
         instance=current_app.config["INSTANCE_NAME"],
         cookie_name=current_app.config["SESSION_COOKIE_NAME"],
         # The id the browser sent, if the server found a record for it; an unknown one is

@@ -11,10 +11,10 @@ user lives in the server-side record that id names (session_store.py).
 from flask import current_app, flash, jsonify, redirect, session, url_for
 from flask_login import current_user, logout_user
 
+import session_store
 from answers import api_error, bad_request, credentials, unauthorized, wants_page
 from extensions import db, limiter
 from models import authenticate
-from session_store import STORE_NAMES
 from throttle import Locked
 
 from . import bp, remember
@@ -107,7 +107,7 @@ def whoami():
     user = current_user if current_user.is_authenticated else None
     return jsonify(
         instance=current_app.config["INSTANCE_NAME"],
-        store=STORE_NAMES[current_app.extensions["session_store"]],
+        store=session_store.store_name(),
         user=user.username if user else None,
         role=user.role if user else None,
     )

@@ -163,6 +163,12 @@ def test_a_name_taken_on_postgresql_is_refused_at_sign_up(app):
     assert sign_up(app.test_client(), STRONG).status_code == 400
 
 
+def test_the_session_lab_names_postgresql_as_its_store(app):
+    client = app.test_client()
+    session_login(client, "alice")
+    assert client.get("/session/lab/record").json["store"] == "PostgreSQL (Flask-SQLAlchemy)"
+
+
 # --- Two instances, one database: what one does, the other honours at once ------------------
 
 
