@@ -60,3 +60,16 @@ def test_a_sandbox_that_cannot_start_answers_503_with_no_traceback(a_class):
         assert "Traceback" not in answer.text and "could not start" in answer.text
     finally:
         where.unlink()
+
+
+def test_four_servers_starting_at_once_on_a_new_folder_all_open_the_register(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    url = f"sqlite:///{tmp_path / 'classroom.sqlite'}"
+    code = f"from classroom.registry import Registry; Registry({url!r}).count()"
+    root = Path(__file__).resolve().parents[2]
+    starts = [subprocess.Popen([sys.executable, "-c", code], cwd=root, stderr=subprocess.PIPE) for _ in range(4)]
+    errors = [process.communicate(timeout=60)[1] for process in starts]
+    assert [process.returncode for process in starts] == [0, 0, 0, 0], errors
