@@ -193,7 +193,7 @@ def stamp(venv, layer):
 
 def shown(argv, cwd=ROOT):
     """A command line as it could be typed, paths inside the project relative to it."""
-    parts = [str(argv[0]), *argv[1:]]
+    parts = [str(part) for part in argv]
     if Path(parts[0]).is_absolute() and ROOT in Path(parts[0]).parents:
         parts[0] = str(Path(parts[0]).relative_to(ROOT))
     line = subprocess.list2cmdline(parts) if os.name == "nt" else " ".join(shlex.quote(part) for part in parts)

@@ -222,6 +222,16 @@ def test_an_edited_requirements_file_is_installed_again(bare_venv):
     assert "-m pip install --quiet --disable-pip-version-check -r requirements.txt" in done.stdout
 
 
+def test_on_a_fresh_machine_lab_py_makes_the_venv_before_installing(tmp_path):
+    # What CI and every new student does first: no .venv at all. (No index here, so the pip
+    # step after it fails; the venv must be there, made by the Python running lab.py.)
+    folder = tmp_path / "new-venv"
+    done = run_lab("install", folder=folder, timeout=300, PIP_NO_INDEX="1", PIP_FIND_LINKS=str(tmp_path))
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "-m venv" in done.stdout
+    assert (folder / ("Scripts/python.exe" if os.name == "nt" else "bin/python")).exists()
+
+
 def test_a_failed_install_leaves_no_stamp(bare_venv):
     done = run_lab("install", folder=bare_venv)
     assert done.returncode != 0  # no pip in the bare venv
