@@ -41,9 +41,9 @@ class Dispatcher:
         if match is None:
             return self.root_app(environ, start_response)
         key, rest = match.group(1), match.group(2)
-        row = self.registry.find(key) if KEY.fullmatch(key) else None
+        row = self.registry.find(key)  # None for a malformed key too
         if row is None:
-            if KEY.fullmatch(key):
+            if KEY.fullmatch(key):  # a sandbox that was here: drop what this process built for it
                 self.parties.forget(digest(key))
             return self.root_app(dict(environ, PATH_INFO="/sandbox-gone"), start_response)
         if rest is None:  # /s/<key> without its slash: the sandbox's home page

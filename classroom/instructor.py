@@ -14,6 +14,7 @@ from flask import Blueprint, abort, current_app, jsonify, redirect, render_templ
 
 from . import forms, sweep
 from .progress import Reader
+from .registry import of_this_class as registry
 
 bp = Blueprint("instructor", __name__, url_prefix="/instructor")
 
@@ -21,10 +22,6 @@ bp = Blueprint("instructor", __name__, url_prefix="/instructor")
 TRIES, WINDOW = 5, 60
 failures = defaultdict(deque)
 failures_lock = threading.Lock()
-
-
-def registry():
-    return current_app.extensions["classroom_registry"]
 
 
 def reader():

@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, make_response, redirect, render_templa
 
 from . import forms, sweep
 from .registry import display_name
+from .registry import of_this_class as registry
 
 bp = Blueprint("join", __name__)
 
@@ -12,10 +13,6 @@ bp = Blueprint("join", __name__)
 # challenge), would receive it and could take this student's sandbox over.
 COOKIE = "classroom_sandbox"
 COOKIE_PATH = "/me"
-
-
-def registry():
-    return current_app.extensions["classroom_registry"]
 
 
 @bp.get("/")

@@ -24,9 +24,8 @@ class Reader:
             if name not in self.engines:
                 for old in [held for held in self.engines if held[0] == row.digest]:
                     self.engines.pop(old).dispose()
-                if self.settings.database_url:
-                    url = sandbox_apps.in_schema(self.settings.database_url, sandbox_apps.schema(row, "app"))
-                else:
+                url = sandbox_apps.database_url(self.settings, row, "app")
+                if url is None:
                     database = sandbox_apps.folder(self.settings, row) / "app.sqlite"
                     if not database.exists():
                         return None  # not opened yet: nothing solved

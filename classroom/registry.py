@@ -14,6 +14,9 @@ import unicodedata
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
+
+import storage  # noqa: F401  (its tune_sqlite tunes this register's SQLite file too)
 
 KEY = re.compile(r"[A-Za-z0-9_-]{22}")
 NAME_LIMIT = 40
@@ -69,10 +72,10 @@ def display_name(raw):
 
 class Registry:
     def __init__(self, url):
+        # SQLite's WAL, busy timeout and foreign keys come from storage.tune_sqlite, which tunes
+        # every SQLite engine of the process, this one too.
         options = {"connect_args": {"timeout": 15}} if url.startswith("sqlite") else {"pool_pre_ping": True}
         self.engine = sa.create_engine(url, **options)
-        if url.startswith("sqlite"):
-            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         create_tables(self.engine)
 
     def create(self, name, address=""):
@@ -92,10 +95,6 @@ class Registry:
             return None
         with self.engine.connect() as db:
             return db.execute(sandboxes.select().where(sandboxes.c.digest == digest(key))).first()
-
-    def get(self, sandbox_digest):
-        with self.engine.connect() as db:
-            return db.execute(sandboxes.select().where(sandboxes.c.digest == sandbox_digest)).first()
 
     def touch(self, sandbox_digest):
         with self.engine.begin() as db:
@@ -167,9 +166,6 @@ def create_tables(engine, attempts=5):
             time.sleep(0.1 * (attempt + 1))
 
 
-def _sqlite_pragmas(connection, _record):
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=15000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
+def of_this_class():
+    """The register of the class being served (site.create_site puts it on the app)."""
+    return current_app.extensions["classroom_registry"]

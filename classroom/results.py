@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, jsonify, request
 
 import bodies
 
-from .registry import KEY
+from .registry import KEY, of_this_class
 
 bp = Blueprint("results", __name__)
 
@@ -22,7 +22,7 @@ def submit():
     scheme, _, key = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not KEY.fullmatch(key):
         abort(401, "Send the sandbox's key: Authorization: Bearer <the part after /s/ in your sandbox's URL>.")
-    row = current_app.extensions["classroom_registry"].find(key)
+    row = of_this_class().find(key)
     if row is None:
         abort(404, "No sandbox has that key: it may have expired.")
     try:
@@ -39,5 +39,5 @@ def submit():
         values[name] = value
     if values["exercise"] < 1 or values["passed"] > values["checks"]:
         abort(400, "exercise starts at 1, and passed cannot exceed checks.")
-    current_app.extensions["classroom_registry"].record_result(row.digest, **values)
+    of_this_class().record_result(row.digest, **values)
     return jsonify(recorded=values), 201

@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from jinja2 import BytecodeCache
 from sqlalchemy.engine import make_url
 
-from . import layout
 from .notice import banner as notice_banner
 from .settings import ROLES
 
@@ -35,6 +34,23 @@ def in_schema(url, name):
     return make_url(url).update_query_dict({"options": f"-csearch_path={name}"}).render_as_string(hide_password=False)
 
 
+def shared_databases(settings):
+    """(party, URL) of each PostgreSQL database the class shares: the app's, the provider's."""
+    for party, url in (("app", settings.database_url), ("provider", settings.provider_database_url)):
+        if url:
+            yield party, url
+
+
+def database_url(settings, row, party):
+    """One party's store in a shared PostgreSQL database (its own schema), or None on SQLite."""
+    url = dict(shared_databases(settings)).get(party)
+    return in_schema(url, schema(row, party)) if url else None
+
+
+def redis_prefix(row):
+    return f"sb:{row.digest[:24]}:{row.generation}:"
+
+
 def mount(key):
     return f"/s/{key}"
 
@@ -44,16 +60,14 @@ def party_config(settings, row, key, role):
     root = mount(key)
     urls = {f"{name.upper()}_URL": settings.origin(name) + root for name in ROLES}
     base = folder(settings, row)
-    chosen = layout.Layout(settings.host, settings.attacker_host, "")
-    notice = {"cross_site": chosen.cross_site, "banner": notice_banner(settings)}
-    config = {**urls, "APPLICATION_ROOT": root, "CLASSROOM": notice, **settings.extra}
+    config = {**urls, "APPLICATION_ROOT": root, "CLASSROOM": {"banner": notice_banner(settings)}, **settings.extra}
     if role in ("app", "replica"):
         config |= {"INSTANCE_PATH": str(base), "INSTANCE_NAME": role}
         config["EXPLOIT_FOLDER"] = str(base / "attacker-exploits")
-        if settings.database_url:
-            config["SQLALCHEMY_DATABASE_URI"] = in_schema(settings.database_url, schema(row, "app"))
+        if url := database_url(settings, row, "app"):
+            config["SQLALCHEMY_DATABASE_URI"] = url
         if settings.redis_url:
-            prefix = f"sb:{row.digest[:24]}:{row.generation}:"
+            prefix = redis_prefix(row)
             config |= {
                 "REDIS_URL": settings.redis_url,
                 "REDIS_KEY_PREFIX": prefix,
@@ -61,8 +75,8 @@ def party_config(settings, row, key, role):
             }
     elif role == "provider":
         config["INSTANCE_PATH"] = str(base / "provider")
-        if settings.provider_database_url:
-            config["SQLALCHEMY_DATABASE_URI"] = in_schema(settings.provider_database_url, schema(row, "provider"))
+        if url := database_url(settings, row, "provider"):
+            config["SQLALCHEMY_DATABASE_URI"] = url
     else:
         config["EXPLOIT_FOLDER"] = str(base / "attacker-exploits")
     return config
@@ -106,32 +120,30 @@ def create_party(settings, row, key, role):
 
 def prepare(settings, row):
     """Before a sandbox's first start: its PostgreSQL schemas (SQLite files make themselves)."""
-    for party, url in (("app", settings.database_url), ("provider", settings.provider_database_url)):
-        if url:
-            engine = sa.create_engine(url)
-            try:
-                with engine.begin() as db:
-                    db.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema(row, party)}"'))
-            except sa.exc.IntegrityError:
-                pass  # another process of the class made it at the same moment
-            finally:
-                engine.dispose()
+    for party, url in shared_databases(settings):
+        engine = sa.create_engine(url)
+        try:
+            with engine.begin() as db:
+                db.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema(row, party)}"'))
+        except sa.exc.IntegrityError:
+            pass  # another process of the class made it at the same moment
+        finally:
+            engine.dispose()
 
 
 def destroy(settings, row):
     """Delete what one generation of a sandbox kept: its folder, its schemas, its Redis keys."""
     shutil.rmtree(folder(settings, row), ignore_errors=True)
-    for party, url in (("app", settings.database_url), ("provider", settings.provider_database_url)):
-        if url:
-            engine = sa.create_engine(url)
-            with engine.begin() as db:
-                db.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema(row, party)}" CASCADE'))
-            engine.dispose()
+    for party, url in shared_databases(settings):
+        engine = sa.create_engine(url)
+        with engine.begin() as db:
+            db.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema(row, party)}" CASCADE'))
+        engine.dispose()
     if settings.redis_url:
         import redis
 
         client = redis.Redis.from_url(settings.redis_url)
-        for name in client.scan_iter(f"sb:{row.digest[:24]}:{row.generation}:*", count=500):
+        for name in client.scan_iter(redis_prefix(row) + "*", count=500):
             client.delete(name)
         client.close()
 
