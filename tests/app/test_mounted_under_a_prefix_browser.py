@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from tests.challenges.student import VISIT_TIMEOUT
 from tests.conftest import PASSWORDS, resolve_localhost_names
+from tests.jwt_flow import call
 from tests.mounted import start_mounted_servers
 
 pytestmark = pytest.mark.browser
@@ -53,12 +54,6 @@ def sign_in_to_the_jwt_lab(page, username):
     page.get_by_label("Password").fill(PASSWORDS[username])
     page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.locator("[data-jwt-status]")).to_contain_text(f"Signed in as {username}")
-
-
-def call(page, name, expected):
-    page.locator("[data-call-result]").evaluate("node => { node.textContent = ''; }")
-    page.get_by_role("button", name=name, exact=True).click()
-    expect(page.locator("[data-call-result]")).to_contain_text(expected)
 
 
 def test_the_jwt_lab_signs_in_calls_protected_and_refreshes(sandbox, mounted):

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORDS
+from tests.jwt_flow import call
 
 pytestmark = pytest.mark.browser
 
@@ -17,12 +18,6 @@ def sign_in(page, username, password, lifetime=""):
     page.locator("[data-jwt-status]").evaluate("node => { node.textContent = ''; }")  # wait for the new one
     page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.locator("[data-jwt-status]")).to_contain_text(f"Signed in as {username}")
-
-
-def call(page, name, expected):
-    page.locator("[data-call-result]").evaluate("node => { node.textContent = ''; }")
-    page.get_by_role("button", name=name, exact=True).click()
-    expect(page.locator("[data-call-result]")).to_contain_text(expected)
 
 
 def test_jwt_lab_sign_in_call_expire_refresh_inspect_rotate_attack(live, page):
