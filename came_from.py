@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, request, url_for
 
-from security import is_safe_redirect
+from security import is_safe_redirect, own_origins
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -54,11 +54,6 @@ def host_of(url):
         return parts.hostname if parts else None
     except ValueError:
         return None
-
-
-def own_origins():
-    config = current_app.config
-    return {origin_of(config["APP_URL"]), origin_of(config["REPLICA_URL"]), request.host_url.rstrip("/")}
 
 
 def sender():

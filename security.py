@@ -81,10 +81,9 @@ def set_security_headers(response):
 
 
 def own_origins():
+    """This app's origins (its URL settings may end in a mount point, /s/<key>), and the one asked."""
     config = current_app.config
-    # Origins, scheme://host:port: the URL settings may end in a mount point (/s/<key>).
-    urls = [urlsplit(config[name]) for name in ("APP_URL", "REPLICA_URL")]
-    return {f"{url.scheme}://{url.netloc}" for url in urls} | {request.host_url.rstrip("/")}
+    return {origin_of(config["APP_URL"]), origin_of(config["REPLICA_URL"]), request.host_url.rstrip("/")}
 
 
 def check_cross_site_request():
