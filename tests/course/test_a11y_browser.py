@@ -31,6 +31,7 @@ from attacker import available_attacks
 from blueprints.challenges import all_challenges
 from blueprints.course.article import BY_SLUG
 from exercises import CATALOG
+from exercises.hints import ladder
 from tests.conftest import PASSWORDS
 from tests.course.contrast import low_contrast_text
 from tests.course.network_quiet import NetworkQuiet
@@ -278,9 +279,13 @@ def to_logged_out(page, live):
 
 def to_every_hint_shown(page, live):
     """Exercise 1's page after climbing its whole hint ladder, one button press a hint."""
+    # Each press is a form post and a new page: wait for that page's new rung before the next
+    # press (counting buttons mid-navigation sees none and stops the climb early).
+    total = len(ladder(CATALOG[0]))
     page.goto(live.app_url + f"/exercises/{CATALOG[0].slug}")
-    while page.get_by_role("button", name=re.compile(r"^Show hint")).count():
-        page.get_by_role("button", name=re.compile(r"^Show hint")).click()
+    for number in range(1, total + 1):
+        page.get_by_role("button", name=f"Show hint {number} of {total}").click()
+        expect(page.locator(f"#hint-{number}")).to_be_visible()
     expect(page.locator("[data-hints-all-shown]")).to_be_visible()
 
 
