@@ -31,7 +31,6 @@ from attacker import available_attacks
 from blueprints.challenges import all_challenges
 from blueprints.course.article import BY_SLUG
 from exercises import CATALOG
-from exercises.hints import ladder
 from tests.conftest import PASSWORDS
 from tests.course.contrast import low_contrast_text
 from tests.course.network_quiet import NetworkQuiet
@@ -277,15 +276,22 @@ def to_logged_out(page, live):
     expect(page.locator("main")).to_contain_text("signed out")
 
 
+def climb_every_hint(page):
+    """Press "Show hint n of N" until none is left. Each press is a form post and a new page: wait
+    for the pressed button to be gone and the new page loaded before looking again (counting
+    buttons mid-navigation sees none and stops the climb early)."""
+    button = page.get_by_role("button", name=re.compile(r"^Show hint \d+ of \d+$"))
+    while button.count():
+        pressed = button.inner_text()
+        button.click()
+        expect(page.get_by_role("button", name=pressed, exact=True)).to_have_count(0)
+        page.wait_for_load_state()
+
+
 def to_every_hint_shown(page, live):
     """Exercise 1's page after climbing its whole hint ladder, one button press a hint."""
-    # Each press is a form post and a new page: wait for that page's new rung before the next
-    # press (counting buttons mid-navigation sees none and stops the climb early).
-    total = len(ladder(CATALOG[0]))
     page.goto(live.app_url + f"/exercises/{CATALOG[0].slug}")
-    for number in range(1, total + 1):
-        page.get_by_role("button", name=f"Show hint {number} of {total}").click()
-        expect(page.locator(f"#hint-{number}")).to_be_visible()
+    climb_every_hint(page)
     expect(page.locator("[data-hints-all-shown]")).to_be_visible()
 
 
@@ -315,8 +321,7 @@ def to_challenge_solved_with_every_step(page, live):
     forged = f"{b64({'alg': 'none'})}.{b64({**payload, 'role': 'admin'})}."
     page.request.get(live.app_url + "/vulnerable/jwt/admin", headers={"Authorization": f"Bearer {forged}"})
     page.reload()
-    while page.get_by_role("button", name=re.compile(r"^Show hint")).count():
-        page.get_by_role("button", name=re.compile(r"^Show hint")).click()
+    climb_every_hint(page)
     page.get_by_role("button", name="Show the solution").click()
     page.get_by_role("button", name="Yes, show the solution").click()
     page.get_by_role("button", name="Send the same attack to the real code").click()
