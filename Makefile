@@ -50,7 +50,7 @@ fuzz: ## 10,000 generated bad inputs per family against every endpoint of the ap
 # The benchmark measures the app against the article's two Express examples, pinned in
 # bench/peers/package-lock.json (`npm ci` there first, when Node.js is there; without it those
 # rows skip).
-bench: ## Measure in-process, over HTTP, against the article's peers and four servers (bench/results/)
+bench: ## Measure in-process, over HTTP, against the article's peers and the production servers (bench/results/)
 	@$(LAB) bench $(BENCH_ARGS)
 
 bench-quick: ## The same, shorter: about three minutes

@@ -126,7 +126,7 @@ COMMANDS = {
         env=lambda venv: {"HYPOTHESIS_PROFILE": "fuzz"},
     ),
     "bench": Command(
-        "Measure in-process, over HTTP, against the article's peers and four servers (bench/results/)",
+        "Measure in-process, over HTTP, against the article's peers and the production servers (bench/results/)",
         DEV,
         python("-m", "bench"),
         node=("bench/peers",),

@@ -5,17 +5,15 @@ What a worker holds in memory is in the section at the end: `remembered()` answe
 whenever the epoch moves.
 """
 
-import os
 import secrets
 import sqlite3
-import threading
-import weakref
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import BigInteger, event
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+import storage
 from extensions import db
 
 # ### The revocation epoch (JWT-2, JWT-5, JWT-6, PW-4, SES-6)
@@ -110,36 +108,12 @@ def forget_the_rolled_back_bump(session):
 EPOCH_READ = "authlab.revocation_epoch"  # where a request keeps the value it read
 
 
-class EpochReader:
-    """The epoch, read on a SQLite connection of this process's own, shared by its threads.
-
-    Outside the request's ORM session, so it sees only what has been committed. A plain SELECT
-    on it costs about 5 µs; through the connection pool about 15, and 25 with four threads
-    taking connections in turn; through the ORM session about 80. A process forked from this
-    one (a server's worker) opens its own: a connection never crosses a fork.
-    """
-
-    def __init__(self, path):
-        self.path, self.lock, self.pid, self.connection = path, threading.Lock(), None, None
-
-    def read(self):
-        with self.lock:
-            if self.pid != os.getpid():
-                self.connection = sqlite3.connect(self.path, timeout=15, isolation_level=None, check_same_thread=False)
-                self.pid = os.getpid()
-            return self.connection.execute(EPOCH_SQL).fetchone()
-
-    def close(self):
-        if self.connection is not None and self.pid == os.getpid():
-            self.connection.close()
-
-
 def pooled_read():
     """The epoch on a pooled connection (PostgreSQL, or an in-memory SQLite no other can open).
 
     On PostgreSQL each read is a transaction of its own (the pool rolls back what it is given
     back), and READ COMMITTED shows it every commit made before it, by any instance: what the
-    app revokes, its replica's next request sees, as with SQLite's own connection above.
+    app revokes, its replica's next request sees, as with SQLite's own connection (storage.OwnSQLite).
     """
     connection = db.engine.raw_connection()
     try:
@@ -156,14 +130,8 @@ def epoch_reader(app):
     """The app's way to read the epoch: its own SQLite connection where it can, else the pool."""
     reader = app.extensions.get("epoch_reader")
     if reader is None:
-        url = db.engine.url
-        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-            own = EpochReader(url.database)
-            weakref.finalize(app, own.close)
-            reader = own.read
-        else:
-            reader = pooled_read
-        app.extensions["epoch_reader"] = reader
+        own = storage.own_sqlite(app, db.engine)
+        reader = app.extensions["epoch_reader"] = (lambda: own.fetchone(EPOCH_SQL)) if own else pooled_read
     return reader
 
 

@@ -5,7 +5,8 @@ production servers (bench/choice.py, README "Serving in production"). This modul
 reads the settings, refuses what production must not run, then hands the target (wsgi:app or
 wsgi:provider) to granian, whose workers each build the app after they start:
 
-    python serve.py wsgi:app          # BIND=127.0.0.1:8000, WEB_CONCURRENCY=<cores>, ACCESS_LOG=1
+    python serve.py wsgi:app          # BIND=127.0.0.1:8000, WEB_CONCURRENCY=<cores>, ACCESS_LOG=1,
+                                      # WORKER_THREADS=1
 
 Behind a TLS-terminating proxy: granian itself believes no X-Forwarded-* header; wsgi.py
 believes the proxy's, and only TRUSTED_PROXY_HOPS of them.
@@ -36,6 +37,7 @@ class Settings:
     port: int
     workers: int
     access_log: bool
+    threads: int
 
 
 # host:port, the host a name, an IPv4 address or an IPv6 one in brackets ([::1]:8000).
@@ -44,7 +46,7 @@ NUMBER = re.compile(r"[0-9]{1,2}")
 
 
 def read_settings(environ):
-    """BIND, WEB_CONCURRENCY and ACCESS_LOG, checked: a Refusal names a bad one."""
+    """BIND, WEB_CONCURRENCY, ACCESS_LOG and WORKER_THREADS, checked: a Refusal names a bad one."""
     bind = environ.get("BIND") or "127.0.0.1:8000"
     parts = BIND.fullmatch(bind)
     if not parts or not 1 <= int(parts["port"]) <= 65535:
@@ -53,7 +55,10 @@ def read_settings(environ):
     if not NUMBER.fullmatch(workers) or not 1 <= int(workers) <= 64:
         raise Refusal(f"WEB_CONCURRENCY={workers} is not a number of worker processes from 1 to 64")
     access_log = environ.get("ACCESS_LOG", "1").lower() not in {"", "0", "false", "no", "off"}
-    return Settings(parts["host"].strip("[]"), int(parts["port"]), int(workers), access_log)
+    threads = environ.get("WORKER_THREADS") or "1"
+    if not NUMBER.fullmatch(threads) or not 1 <= int(threads) <= 64:
+        raise Refusal(f"WORKER_THREADS={threads} is not a number of Python threads per worker from 1 to 64")
+    return Settings(parts["host"].strip("[]"), int(parts["port"]), int(workers), access_log, int(threads))
 
 
 def refusal(environ, workers):
@@ -107,15 +112,21 @@ def serve(target, settings):
     from granian import Granian
     from granian.constants import Interfaces
 
-    # granian's defaults otherwise, as bench/choice.py measured them. It warns that a worker may
-    # run up to 1024 / workers / 2 Python threads (256 with two): they start only while requests
-    # wait (on the database, on Redis) and end after 30 s idle.
+    # One Python thread per worker by default, as bench/choice.py measured: granian's default
+    # (up to 1024 / workers / 2 threads) runs requests on threads that fight over the GIL, and
+    # each SQLite or Redis call that lets it go waits up to 5 ms to take it back (the convoy
+    # effect): /jwt/protected at 16 connections, 1,449 req/s with granian's default threads,
+    # 2,836 with one. Connections, slow clients and request bodies stay in granian's Rust
+    # threads, so one Python thread is busy only while the app itself runs. What it gives up:
+    # a request that waits on another server (the OAuth callback's token request, 10 s at
+    # most) holds its worker meanwhile; WORKER_THREADS raises the count where that matters.
     server = Granian(
         target,
         address=settings.host,
         port=settings.port,
         interface=Interfaces.WSGI,
         workers=settings.workers,
+        blocking_threads=settings.threads,
         websockets=False,
         log_access=settings.access_log,
         # A worker that dies (out of memory, a crash in C code) is replaced, as gunicorn's were;

@@ -148,19 +148,27 @@ class SqlAlchemyStore(Hardened, SqlAlchemySessionInterface):
         ServerSideSessionInterface.__init__(self, app, cleanup_n_requests=1000, **common)
 
     def _retrieve_session_data(self, store_id):
-        """The record's data by one Core SELECT on a connection of its own (Flask-Session's ORM
-        query was half of GET /session/admin); an expired record is left to Flask-Session,
-        which deletes it."""
+        """The record's data, as committed, by one SELECT outside the request's ORM session
+        (Flask-Session's ORM query was half of GET /session/admin): on the process's own SQLite
+        connection where there is one (storage.OwnSQLite), else through SQLAlchemy Core. An
+        expired record is left to Flask-Session, which deletes it."""
         table = self.sql_session_model.__table__
-        with db.engine.connect() as connection:
-            row = connection.execute(
-                db.select(table.c.data, table.c.expiry).where(table.c.session_id == store_id)
-            ).first()
+        own = storage.own_sqlite(current_app._get_current_object(), db.engine)
+        if own is not None:
+            # The table's name is the app's own setting, never a request's; the id is a parameter.
+            row = own.fetchone(f"SELECT data, expiry FROM {table.name} WHERE session_id = ?", (store_id,))  # nosec B608
+            data, expiry = (row[0], datetime.fromisoformat(row[1]) if row[1] else None) if row else (None, None)
+        else:
+            with db.engine.connect() as connection:
+                row = connection.execute(
+                    db.select(table.c.data, table.c.expiry).where(table.c.session_id == store_id)
+                ).first()
+            data, expiry = row if row else (None, None)
         if row is None:
             return None
-        if row.expiry is None or row.expiry <= datetime.now(UTC).replace(tzinfo=None):
+        if expiry is None or expiry <= datetime.now(UTC).replace(tzinfo=None):
             return super()._retrieve_session_data(store_id)
-        return self.serializer.decode(bytes(row.data))
+        return self.serializer.decode(bytes(data))
 
     def inspect(self, sid):
         """The record under `sid`: a row, msgpack in a BLOB column, unless it has expired."""

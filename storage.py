@@ -4,6 +4,8 @@
 import os
 import re
 import sqlite3
+import threading
+import weakref
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -174,6 +176,47 @@ def store_name():
         return "Redis"
     backend = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()
     return "PostgreSQL" if backend == "postgresql" else "SQLite"
+
+
+# --- Reads that must see only what is committed, on the hot path ---------------------------
+
+
+class OwnSQLite:
+    """A SQLite connection of this process's own, outside the ORM and its pool, shared by its threads.
+
+    For the reads every request makes (the revocation epoch, the session record): they must see
+    only what is committed, never the request's own unflushed changes, so never the request's
+    ORM session. A plain SELECT here costs about 5 µs; through the pool about 15 (25 with four
+    threads taking connections in turn), through SQLAlchemy Core with its statement cache about
+    60, through the ORM about 80. A process forked from this one (a server's worker) opens its
+    own: a connection never crosses a fork.
+    """
+
+    def __init__(self, path):
+        self.path, self.lock, self.pid, self.connection = path, threading.Lock(), None, None
+
+    def fetchone(self, sql, parameters=()):
+        with self.lock:
+            if self.pid != os.getpid():
+                self.connection = sqlite3.connect(self.path, timeout=15, isolation_level=None, check_same_thread=False)
+                self.pid = os.getpid()
+            return self.connection.execute(sql, parameters).fetchone()
+
+    def close(self):
+        if self.connection is not None and self.pid == os.getpid():
+            self.connection.close()
+
+
+def own_sqlite(app, engine):
+    """The app's OwnSQLite (one per app and process), or None where its database is not a SQLite
+    file another connection can open (PostgreSQL; an in-memory database)."""
+    if "own_sqlite" not in app.extensions:
+        url, own = engine.url, None
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            own = OwnSQLite(url.database)
+            weakref.finalize(app, own.close)
+        app.extensions["own_sqlite"] = own
+    return app.extensions["own_sqlite"]
 
 
 @event.listens_for(Engine, "connect")

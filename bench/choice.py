@@ -1,8 +1,9 @@
-"""The production server, chosen by measurement: four servers, one worker each, same app.
+"""The production server, chosen by measurement: five server settings, one worker each, same app.
 
 gunicorn's sync worker (one request at a time per process), its gthread worker (threads in
 one process: what gunicorn.conf.py chose before this was measured), its gevent worker
-(greenlets), and granian, a Rust HTTP server with a WSGI interface. Each serves the app in
+(greenlets), and granian, a Rust HTTP server with a WSGI interface, with its default Python
+threads per worker (up to 512) and with one (`make serve`'s setting). Each serves the app in
 production settings on GET /healthz and GET /jwt/protected at 1, 16 and 64 connections.
 
 The score weighs throughput and tail latency alike: for each route and level, a server's
@@ -11,6 +12,7 @@ mean of those is its score (1.0: best at everything). The README says which one 
 """
 
 import math
+import re
 
 from . import load, production, servers
 
@@ -22,12 +24,13 @@ SERVERS = {
     "gunicorn gthread": (servers.gunicorn, {"worker_class": "gthread"}),
     "gunicorn gevent": (servers.gunicorn, {"worker_class": "gevent"}),
     "granian": (servers.granian, {}),
+    "granian, one thread": (servers.granian, {"threads": 1}),
 }
 
 
 def available(name):
     """Why a server cannot run here (its package is missing), or None."""
-    needs = {"gunicorn gevent": "gevent", "granian": "granian"}.get(name)
+    needs = "granian" if name.startswith("granian") else {"gunicorn gevent": "gevent"}.get(name)
     if needs is None:
         return None
     try:
@@ -41,7 +44,7 @@ def measure_server(name, workdir, log_dir, levels, seconds):
     """One server, started once, measured on every route and level; (numbers, memory)."""
     start, options = SERVERS[name]
     port = servers.free_port()
-    instance = workdir / ("choice-" + name.replace(" ", "-"))
+    instance = workdir / ("choice-" + re.sub(r"[^a-z0-9]+", "-", name))
     env = production.with_origin(production.environment(instance), port)
     password = production.create_account(env)
     with start(name, "wsgi:app", env, log_dir, port=port, **options) as server:

@@ -1,4 +1,4 @@
-"""Layer 2: each mechanism under gunicorn (a worker per core), loaded over loopback.
+"""Layer 2: each mechanism as `make serve` serves it (granian, a worker per core), loaded over loopback.
 
 The load generator is wrk, or bench/load.py's own when wrk is missing. The servers run in
 development settings with the in-process layer's store and keys, so the credential prepared
@@ -9,14 +9,14 @@ import os
 
 from . import load, servers
 
-# The settings passed on, so gunicorn's app shares the in-process app's store and keys.
+# The settings passed on, so the served app shares the in-process app's store and keys.
 PASSED_ON = {"SECRET_KEY", "JWT_SECRET_KEY", "SESSION_TYPE", "REDIS_URL", "JWT_ALGORITHM"}
 
 
 def start(item, log_dir):
     env = dict(os.environ) | {"APP_ENV": "development", "APP_INSTANCE_PATH": item.config["INSTANCE_PATH"]}
     env |= {k: str(v) for k, v in item.config.items() if k in PASSED_ON}
-    return servers.gunicorn(item.name, "wsgi:app", env, log_dir, workers=os.cpu_count())
+    return servers.production(item.name, "wsgi:app", env, log_dir, workers=os.cpu_count())
 
 
 def run(prepared, levels, seconds, log, log_dir):

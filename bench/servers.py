@@ -109,12 +109,26 @@ def gunicorn(name, target, env, log_dir, workers=1, worker_class=None, threads=N
     return Server(name, command + [target], env, port, log_dir, ready_path)
 
 
-def granian(name, target, env, log_dir, workers=1, port=None, ready_path="/healthz"):
-    """`target` under granian's WSGI interface (a Rust HTTP server; its workers run the app)."""
+def granian(name, target, env, log_dir, workers=1, threads=None, port=None, ready_path="/healthz"):
+    """`target` under granian's WSGI interface (a Rust HTTP server; its workers run the app),
+    with `threads` Python threads per worker (None: granian's default, up to 512)."""
     port = port or free_port()
     command = [tool("granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--workers", str(workers), "--no-ws", target]
+    command += ["--workers", str(workers)] + (["--blocking-threads", str(threads)] if threads else [])
+    command += ["--no-ws", target]
     return Server(name, command, env | {"WEB_CONCURRENCY": str(workers)}, port, log_dir, ready_path)
+
+
+# What servers.production runs, in the report's words.
+PRODUCTION = "granian, as make serve runs it (serve.py's Python threads per worker)"
+
+
+def production(name, target, env, log_dir, workers=1, port=None, ready_path="/healthz"):
+    """`target` as `make serve` serves it: granian with serve.py's default threads per worker."""
+    from serve import read_settings
+
+    threads = read_settings({}).threads
+    return granian(name, target, env, log_dir, workers=workers, threads=threads, port=port, ready_path=ready_path)
 
 
 def node(name, script, env, log_dir):

@@ -1,4 +1,9 @@
-"""The app against its peers, per core: one gunicorn worker against one node process, A B A B.
+"""The app against its peers, per core: one worker as `make serve` runs it against one node process, A B A B.
+
+The app and the bare Flask peer run on `make serve`'s own server and settings (granian, one
+worker, serve.py's Python threads per worker: servers.production), so the Flask rows compare
+the code, and the Express rows compare what a student would deploy with what the article's
+reader would.
 
 Each row of issue 15's table is a pair of servers measured in turn with the same load (16
 connections, one load-generator thread), `pairs` times over: app, peer, app, peer, ... so a
@@ -7,7 +12,7 @@ second over the peer's; the pairs' own ratios show how steady it was.
 
 - GET /jwt/protected (revocation intact) against the article's express-jwt GET /protected
   (target: at least 1.0x), and against a bare flask-jwt-extended route under the same
-  gunicorn settings (target: at least 0.9x);
+  server settings (target: at least 0.9x);
 - GET /session/admin with the SQLite store against express-session's memory store (target: at
   least 0.5x), and with the Redis store beside it when redis-server is installed;
 - GET /healthz against express's GET /open: what each stack costs with no authentication.
@@ -67,12 +72,12 @@ class Side:
 
 
 def start_app(name, workdir, log_dir, redis_url=None):
-    """The app in production settings, one worker of `make serve`'s gunicorn, signed in twice."""
+    """The app in production settings, one worker of `make serve`'s server, signed in twice."""
     port = servers.free_port()
     session_type = "redis" if redis_url else "sqlalchemy"
     env = production.with_origin(production.environment(workdir / name, redis_url, session_type), port)
     password = production.create_account(env)
-    server = servers.gunicorn(name, "wsgi:app", env, log_dir, port=port)
+    server = servers.production(name, "wsgi:app", env, log_dir, port=port)
     try:
         bearer = production.bearer(server, password)
         cookie = production.session_cookie(server, password)
@@ -97,7 +102,7 @@ def start_peers(sides, log_dir, log):
     """Start the peers this machine can run into `sides`; returns what was skipped, and why."""
     env = {k: v for k, v in os.environ.items() if k not in production.DEVELOPMENT_ONLY}
     env |= {"JWT_SECRET": secrets.token_hex(32), "SESSION_SECRET": secrets.token_hex(32)}
-    bare = servers.gunicorn("bare-flask-jwt", "bench.peers.bare_flask_jwt:app", env, log_dir, ready_path="/open")
+    bare = servers.production("bare-flask-jwt", "bench.peers.bare_flask_jwt:app", env, log_dir, ready_path="/open")
     sides["bare-flask-jwt"] = Side(bare, {})
     sides["bare-flask-jwt"].headers["/protected"] = login_json(bare, "token")
     missing = servers.node_ready()
@@ -181,6 +186,7 @@ def run(workdir, redis_url, seconds, pairs, log, connections=16):
             side.server.stop()
     return {
         "load_generator": load.generator(),
+        "server": servers.PRODUCTION,
         "connections": connections,
         "seconds": seconds,
         "pairs": pairs,

@@ -1,8 +1,8 @@
 """The bare peer: flask-jwt-extended's own `@jwt_required()` route, and nothing else.
 
 The article's express-jwt example, in Flask: a signature and an expiry checked, no key ring, no
-blocklist, no user lookup, none of the app's hooks. `make bench` serves it with the app's own
-gunicorn settings (gunicorn.conf.py, one worker), so what separates it from the app's
+blocklist, no user lookup, none of the app's hooks. `make bench` serves it as it serves the app
+(`make serve`'s granian settings, one worker), so what separates it from the app's
 GET /jwt/protected is what the app checks beyond the signature, and how fast it checks it.
 """
 
