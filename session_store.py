@@ -16,6 +16,8 @@ from flask_session.base import ServerSideSessionInterface
 from flask_session.cachelib import CacheLibSessionInterface
 from flask_session.redis import RedisSessionInterface
 from flask_session.sqlalchemy.sqlalchemy import SqlAlchemySessionInterface, create_session_model
+from sqlalchemy import bindparam
+from sqlalchemy.dialects import sqlite
 
 import storage
 from extensions import db
@@ -146,6 +148,13 @@ class SqlAlchemyStore(Hardened, SqlAlchemySessionInterface):
         # start (models.first_start), which reports a database it cannot write.
         self.sql_session_model = _models[table]
         ServerSideSessionInterface.__init__(self, app, cleanup_n_requests=1000, **common)
+        # The SELECT below, compiled once for SQLite's own connection (the id a ? parameter).
+        table = self.sql_session_model.__table__
+        self.read_sql = str(
+            db.select(table.c.data, table.c.expiry)
+            .where(table.c.session_id == bindparam("id"))
+            .compile(dialect=sqlite.dialect())
+        )
 
     def _retrieve_session_data(self, store_id):
         """The record's data, as committed, by one SELECT outside the request's ORM session
@@ -155,8 +164,7 @@ class SqlAlchemyStore(Hardened, SqlAlchemySessionInterface):
         table = self.sql_session_model.__table__
         own = storage.own_sqlite(current_app._get_current_object(), db.engine)
         if own is not None:
-            # The table's name is the app's own setting, never a request's; the id is a parameter.
-            row = own.fetchone(f"SELECT data, expiry FROM {table.name} WHERE session_id = ?", (store_id,))  # nosec B608
+            row = own.fetchone(self.read_sql, (store_id,))
             data, expiry = (row[0], datetime.fromisoformat(row[1]) if row[1] else None) if row else (None, None)
         else:
             with db.engine.connect() as connection:

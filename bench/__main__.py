@@ -107,7 +107,8 @@ def measure_http(report, prepared, args, workdir):
     """Each mechanism as make serve serves it (a worker per core), loaded over loopback."""
     levels = [16] if args.quick else [1, 16, 64]
     seconds = 2 if args.quick else 8
-    log(f"Over HTTP: {servers.PRODUCTION}, {os.cpu_count()} workers, {seconds} s per level, load from {load.generator()}")
+    workers = os.cpu_count()
+    log(f"Over HTTP: {servers.PRODUCTION}, {workers} workers, {seconds} s per level, load from {load.generator()}")
     if load.generator() != "wrk":
         log("  (wrk is not installed: apt-get install wrk, or brew install wrk. Ours costs more CPU per request.)")
     report["http"] = http.run(prepared, levels, seconds, log, workdir)

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from blueprints.session import remember
 from blueprints.session.signin import sign_in
+from blueprints.session.users import editable
 from extensions import db, limiter
 from passwords import MAX_LENGTH, MIN_LENGTH, password_problems
 
@@ -43,7 +44,7 @@ def change_password():
         return redirect(url_for("session.lab"), 303)
     errors = {}
     if request.method == "POST":
-        user = current_user._get_current_object()
+        user = editable(current_user)
         errors = change_problems(user, request.form)
         if not errors:
             # User.set_password() rotates login_id (every session and remember-me cookie

@@ -21,6 +21,7 @@ from . import bp, remember
 from .guards import session_required
 from .lab import render_lab
 from .signin import sign_in, submitted_username
+from .users import editable
 
 
 # PW-3, PW-6: failed sign-ins are counted per account and per address, in the store every
@@ -95,8 +96,9 @@ def logout_everywhere():
     # The session records of other devices stay in the store until they expire, but they
     # name the old login_id, which no longer loads anyone: each is dead on its next use.
     # (A stateless JWT cannot be ended like this without a blocklist: see the JWT lab.)
-    current_user.revoke_everything()
-    remember.revoke_all(current_user)
+    user = editable(current_user)
+    user.revoke_everything()
+    remember.revoke_all(user)
     db.session.commit()
     return logout()
 

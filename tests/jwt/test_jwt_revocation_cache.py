@@ -243,14 +243,28 @@ def test_ses_6_sign_out_everywhere_on_the_app_ends_the_session_on_the_replica_at
     assert other.get("/session/admin").status_code == 401
 
 
-def test_a_request_changes_its_own_copy_of_the_user_never_the_one_held(app):
+def signed_in_bob(app):
     client = app.test_client()
     client.post("/session/login", json={"username": "bob", "password": PASSWORDS["bob"]})
     assert client.get("/session/protected").status_code == 200
+    return find_user("bob").login_id
+
+
+def test_the_user_a_worker_holds_refuses_to_be_changed(app):
     with app.test_request_context():
-        login_id = find_user("bob").login_id
-        held = revocation_epoch.held().answers["users"][login_id]
-        copy = users.load_user(login_id)
+        login_id = signed_in_bob(app)
+        held = users.load_user(login_id)
+        assert held is revocation_epoch.held().answers["users"][login_id]
+        with pytest.raises(TypeError, match="editable"):
+            held.role = "admin"
+        assert find_user("bob").role == "user"
+
+
+def test_a_request_changes_its_own_copy_of_the_user_never_the_one_held(app):
+    with app.test_request_context():
+        login_id = signed_in_bob(app)
+        held = users.load_user(login_id)
+        copy = users.editable(held)
         assert copy is not held and copy in db.session
         copy.role = "admin"
         db.session.commit()
