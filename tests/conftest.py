@@ -47,8 +47,10 @@ import passwords  # noqa: E402
 import provider.models  # noqa: E402
 import provider.seed  # noqa: E402
 from app import create_app  # noqa: E402
+from extensions import db  # noqa: E402
 from models import DEMO_ACCOUNTS  # noqa: E402
 from provider import create_app as create_provider  # noqa: E402
+from wire.store import WireRecord  # noqa: E402
 
 # The contract's demo accounts, username -> password.
 PASSWORDS = {username: password for username, password, _role in DEMO_ACCOUNTS}
@@ -304,6 +306,23 @@ def live(tmp_path_factory):
         yield servers
         for thread in threads:
             thread.stop()
+
+
+@pytest.fixture(autouse=True)
+def fresh_wire_store(request):
+    """A test on the live servers starts with nothing captured, as a student's own laptop does.
+
+    The wire store bounds what one address may capture (wire/store.py, LAB-1: 120 a minute,
+    500 live). Every test of an xdist worker reaches the shared live servers from 127.0.0.1,
+    and together they capture more in a minute than any student would: without this, a later
+    test's hops are refused ("throttled") and its raw-hops panel says "not recorded".
+    """
+    if "live" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("live").app  # the replica shares its database
+    with app.app_context():
+        db.session.execute(sqlalchemy.delete(WireRecord))
+        db.session.commit()
 
 
 # --- Redis: a real redis-server on a free port -------------------------------------------

@@ -5,6 +5,7 @@ database of its own (`postgres_database`). The app and its replica get separate 
 folders: whatever they share here, they share through PostgreSQL, not a SQLite file.
 """
 
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -111,43 +112,55 @@ def test_a_second_start_on_the_same_database_keeps_what_the_first_made(tmp_path,
     assert response.status_code == 200
 
 
+def start_app(folder, url, overrides):
+    app_on(folder, url, **overrides)
+
+
+def start_provider(folder, url):
+    create_provider(provider_config(folder, SQLALCHEMY_DATABASE_URI=url))
+
+
+def released(barrier, results, start, args):
+    """One start in a process of its own, once every start is ready; what it raised, or None."""
+    barrier.wait()
+    try:
+        start(*args)
+    except Exception as exc:  # noqa: BLE001 (the test reports whatever a start raised)
+        results.put(repr(exc))
+    else:
+        results.put(None)
+
+
 def at_once(*starts):
-    """Run each start in its own thread, released together; the exceptions they raised."""
-    barrier, errors = threading.Barrier(len(starts)), []
+    """Run each (function, *arguments) in its own process, released together, as `make run`
+    starts the app and its replica; what the starts raised.
 
-    def run(start):
-        barrier.wait()
-        try:
-            start()
-        except Exception as exc:  # noqa: BLE001 (the test reports whatever a start raised)
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(start,)) for start in starts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
+    Processes, not threads: that is how the two start, and Werkzeug builds each route with
+    ast.parse, which two threads at once can break on CPython 3.11 (gh-106905).
+    """
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(len(starts)), context.Queue()
+    processes = [context.Process(target=released, args=(barrier, results, start, args)) for start, *args in starts]
+    for process in processes:
+        process.start()
+    try:
+        return [error for error in (results.get(timeout=120) for _ in processes) if error is not None]
+    finally:
+        for process in processes:
+            process.join(timeout=30)
 
 
 def test_the_app_and_its_replica_starting_at_the_same_moment_both_start(tmp_path, postgres_database):
     # make run starts both on a new database: PostgreSQL would let both CREATE TABLE at once.
     errors = at_once(
-        lambda: app_on(tmp_path / "app", postgres_database),
-        lambda: app_on(tmp_path / "replica", postgres_database, INSTANCE_NAME="replica"),
+        (start_app, tmp_path / "app", postgres_database, {}),
+        (start_app, tmp_path / "replica", postgres_database, {"INSTANCE_NAME": "replica"}),
     )
     assert errors == []
 
 
 def test_two_providers_starting_at_the_same_moment_both_start(tmp_path, postgres_database):
-    errors = at_once(
-        *(
-            lambda name=name: create_provider(
-                provider_config(tmp_path / name, SQLALCHEMY_DATABASE_URI=postgres_database)
-            )
-            for name in ("one", "two")
-        )
-    )
+    errors = at_once(*((start_provider, tmp_path / name, postgres_database) for name in ("one", "two")))
     assert errors == []
 
 

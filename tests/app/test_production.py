@@ -106,6 +106,19 @@ def test_make_serve_runs_a_worker_per_core_on_loopback_port_8000_by_default():
     assert (settings.host, settings.port, settings.workers) == ("127.0.0.1", 8000, min(os.cpu_count(), 64))
 
 
+@pytest.mark.parametrize("threads", ["0", "-1", "many", "1.5", "65", "\u00b9", " 2"])
+def test_make_serve_refuses_a_thread_count_that_is_not_1_to_64(threads):
+    with pytest.raises(
+        serve.Refusal, match="^" + re.escape(f"WORKER_THREADS={threads} is not a number of Python threads per worker")
+    ):
+        serve.read_settings({"WORKER_THREADS": threads})
+
+
+def test_make_serve_runs_one_python_thread_per_worker_by_default():
+    assert serve.read_settings({}).threads == 1
+    assert serve.read_settings({"WORKER_THREADS": "8"}).threads == 8
+
+
 def test_make_serve_reads_an_ipv6_bind_in_brackets():
     settings = serve.read_settings({"BIND": "[::1]:8443"})
     assert (settings.host, settings.port) == ("::1", 8443)
